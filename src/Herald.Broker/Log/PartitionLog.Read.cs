@@ -45,28 +45,76 @@ public sealed partial class PartitionLog
         }
     }
 
-    private static LogReadResult ReadFrom(LogSegment[] segments, long offset, int maxBytes, long end, long start)
+    private LogReadResult ReadFrom(LogSegment[] segments, long offset, int maxBytes, long end, long start)
     {
-        Span<byte> headerBytes = stackalloc byte[RecordBatchHeader.Size];
+        maxBytes = Math.Max(maxBytes, 0);
         for (var i = FindSegment(segments, offset); i < segments.Length; i++)
         {
             var segment = segments[i];
             var size = segment.Size;
             var position = (long)segment.OffsetIndex.Lookup(offset - segment.BaseOffset);
-            while (position + RecordBatchHeader.Size <= size)
+            if (position >= size)
             {
-                segment.ReadAt(headerBytes, position);
-                RecordBatchHeader.TryParse(headerBytes, out var header);
+                continue;
+            }
+
+            // One read usually covers the walk from the index entry to the wanted batch and the batches
+            // after it; only a batch that does not fit needs a second read.
+            var length = (int)Math.Min(size - position, Math.Min((long)maxBytes + (2L * Options.IndexIntervalBytes), int.MaxValue));
+            length = Math.Max(length, (int)Math.Min(size - position, RecordBatchHeader.Size));
+            var buffer = ArrayPool<byte>.Shared.Rent(length);
+            var read = segment.ReadAt(buffer.AsSpan(0, length), position);
+            var local = 0;
+            while (local <= read && RecordBatchHeader.TryParse(buffer.AsSpan(local, read - local), out var header))
+            {
                 if (header.LastOffset >= offset)
                 {
-                    return ReadBatches(segment, position, size, header.TotalSize, maxBytes, end, start);
+                    if (local + header.TotalSize > read)
+                    {
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        return ReadBatches(segment, position + local, size, header.TotalSize, maxBytes, end, start);
+                    }
+
+                    return Slice(buffer, local, read, maxBytes, end, start);
                 }
 
-                position += header.TotalSize;
+                local += header.TotalSize;
+            }
+
+            ArrayPool<byte>.Shared.Return(buffer);
+            if (position + local < size)
+            {
+                // The wanted batch starts beyond what was read: fetch from there.
+                var found = FindBatch(segment, position + local, size, offset, out var firstSize);
+                if (found >= 0)
+                {
+                    return ReadBatches(segment, found, size, firstSize, maxBytes, end, start);
+                }
             }
         }
 
         return new LogReadResult { HighWatermark = end, LogStartOffset = start };
+    }
+
+    /// <summary>Walks batch headers from <paramref name="position"/> to the batch holding <paramref name="offset"/>; -1 if none.</summary>
+    private static long FindBatch(LogSegment segment, long position, long size, long offset, out int batchSize)
+    {
+        Span<byte> headerBytes = stackalloc byte[RecordBatchHeader.Size];
+        while (position + RecordBatchHeader.Size <= size)
+        {
+            segment.ReadAt(headerBytes, position);
+            RecordBatchHeader.TryParse(headerBytes, out var header);
+            if (header.LastOffset >= offset)
+            {
+                batchSize = header.TotalSize;
+                return position;
+            }
+
+            position += header.TotalSize;
+        }
+
+        batchSize = 0;
+        return -1;
     }
 
     private static LogReadResult ReadBatches(LogSegment segment, long position, long size, int firstBatchSize, int maxBytes, long end, long start)
@@ -74,20 +122,24 @@ public sealed partial class PartitionLog
         var length = (int)Math.Min(size - position, Math.Max(firstBatchSize, maxBytes));
         var buffer = ArrayPool<byte>.Shared.Rent(length);
         var read = segment.ReadAt(buffer.AsSpan(0, length), position);
+        return Slice(buffer, 0, read, maxBytes, end, start);
+    }
 
-        // Keep whole batches only, and none that were committed after the end offset this read started from.
-        var span = buffer.AsSpan(0, read);
+    /// <summary>Wraps the whole batches in buffer[from..read): the first always, the rest while within maxBytes and below the end offset.</summary>
+    private static LogReadResult Slice(byte[] buffer, int from, int read, int maxBytes, long end, long start)
+    {
         var used = 0;
-        while (RecordBatchHeader.TryParse(span[used..], out var header)
+        while (RecordBatchHeader.TryParse(buffer.AsSpan(from + used, read - from - used), out var header)
             && header.BaseOffset < end
-            && used + header.TotalSize <= read)
+            && from + used + header.TotalSize <= read
+            && (used == 0 || used + header.TotalSize <= maxBytes))
         {
             used += header.TotalSize;
         }
 
         return new LogReadResult
         {
-            Records = buffer.AsMemory(0, used),
+            Records = buffer.AsMemory(from, used),
             HighWatermark = end,
             LogStartOffset = start,
             Release = () => ArrayPool<byte>.Shared.Return(buffer),

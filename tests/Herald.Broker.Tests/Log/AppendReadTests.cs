@@ -64,6 +64,30 @@ public class AppendReadTests
         Assert.Equal(29, batches[0].LastOffset);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(100)]
+    [InlineData(1 << 20)]
+    public void Read_walks_to_the_batch_when_the_index_is_sparse(int maxBytes)
+    {
+        using var dir = new TempDirectory();
+        using var log = PartitionLog.Open(dir.Path, new LogOptions { IndexIntervalBytes = 1 << 20 });
+        for (var i = 0; i < 20; i++)
+        {
+            log.Append(Batch(2));
+        }
+
+        // A tiny interval makes the first read cover only the start of the walk.
+        log.Options = log.Options with { IndexIntervalBytes = 1 };
+        for (var offset = 0L; offset < 40; offset += 7)
+        {
+            using var read = log.Read(offset, maxBytes);
+            var batches = Batches(read.Records);
+            Assert.Equal(offset - (offset % 2), batches[0].BaseOffset);
+            Assert.True(batches.Count == 1 || read.Records.Length <= maxBytes);
+        }
+    }
+
     [Fact]
     public void Max_bytes_limits_the_batches_but_at_least_one_whole_batch_is_returned()
     {
