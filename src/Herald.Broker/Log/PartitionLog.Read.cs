@@ -146,8 +146,12 @@ public sealed partial class PartitionLog
         };
     }
 
-    /// <summary>The first offset of the first batch whose max timestamp is at or after <paramref name="timestamp"/>, or -1.</summary>
-    /// <remarks>Batch granularity: the batch may also hold earlier records, which consumers see and may skip.</remarks>
+    /// <summary>The first offset whose record timestamp is at or after <paramref name="timestamp"/>, or -1 (ListOffsets by time).</summary>
+    /// <remarks>
+    /// The time index finds where to start; batch headers find the first batch whose max timestamp
+    /// qualifies, and the records of that batch give the exact offset. A compressed batch is not
+    /// decompressed: its base offset is returned.
+    /// </remarks>
     public long FindOffsetForTimestamp(long timestamp)
     {
         ThrowIfDisposed();
@@ -176,7 +180,20 @@ public sealed partial class PartitionLog
 
                 if (header.MaxTimestamp >= timestamp && header.LastOffset >= start)
                 {
-                    return Math.Max(header.BaseOffset, start);
+                    var found = header.BaseOffset;
+                    if (header.Compression == CompressionType.None)
+                    {
+                        var buffer = ArrayPool<byte>.Shared.Rent(header.TotalSize);
+                        var batch = buffer.AsSpan(0, segment.ReadAt(buffer.AsSpan(0, header.TotalSize), position));
+                        if (RecordTimestamps.TryFindFirstAtOrAfter(batch, timestamp, out var recordOffset))
+                        {
+                            found = recordOffset;
+                        }
+
+                        ArrayPool<byte>.Shared.Return(buffer);
+                    }
+
+                    return Math.Max(found, start);
                 }
 
                 position += header.TotalSize;
@@ -186,8 +203,8 @@ public sealed partial class PartitionLog
         return -1;
     }
 
-    /// <summary>The largest timestamp in the log and the offset of the last record of the batch that holds it; (-1, -1) when empty.</summary>
-    /// <remarks>For ListOffsets with timestamp -3 (KIP-734). Batch granularity: the batch's last offset, as Kafka did before 3.8.</remarks>
+    /// <summary>The largest timestamp in the log and the offset of the first record that carries it; (-1, -1) when empty.</summary>
+    /// <remarks>For ListOffsets with timestamp -3 (KIP-734). In a compressed batch the batch's last offset stands in for the record, as Kafka did before 3.8.</remarks>
     public (long Offset, long Timestamp) FindMaxTimestamp()
     {
         ThrowIfDisposed();
@@ -217,7 +234,20 @@ public sealed partial class PartitionLog
             RecordBatchHeader.TryParse(headerBytes, out var header);
             if (header.BaseOffset >= batchOffset)
             {
-                return (Math.Max(header.LastOffset, start), timestamp);
+                var found = header.LastOffset;
+                if (header.Compression == CompressionType.None)
+                {
+                    var buffer = ArrayPool<byte>.Shared.Rent(header.TotalSize);
+                    var batch = buffer.AsSpan(0, best.ReadAt(buffer.AsSpan(0, header.TotalSize), position));
+                    if (RecordTimestamps.TryFindMaxTimestamp(batch, out var recordOffset, out _))
+                    {
+                        found = recordOffset;
+                    }
+
+                    ArrayPool<byte>.Shared.Return(buffer);
+                }
+
+                return (Math.Max(found, start), timestamp);
             }
 
             position += header.TotalSize;

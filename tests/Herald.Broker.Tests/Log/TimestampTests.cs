@@ -1,4 +1,5 @@
 using Herald.Broker.Log;
+using Herald.Protocol.Records;
 using static Herald.Broker.Tests.Log.LogTestHelpers;
 
 namespace Herald.Broker.Tests.Log;
@@ -6,7 +7,7 @@ namespace Herald.Broker.Tests.Log;
 public class TimestampTests
 {
     [Fact]
-    public void Find_offset_for_timestamp_returns_the_first_batch_at_or_after_it()
+    public void Find_offset_for_timestamp_returns_the_first_record_at_or_after_it()
     {
         using var dir = new TempDirectory();
         using var log = PartitionLog.Open(dir.Path, new LogOptions { SegmentBytes = 2000, IndexIntervalBytes = 200 });
@@ -18,10 +19,11 @@ public class TimestampTests
 
         Assert.True(log.SegmentCount > 2);
         Assert.Equal(0, log.FindOffsetForTimestamp(0));
-        Assert.Equal(0, log.FindOffsetForTimestamp(1_001));
+        Assert.Equal(0, log.FindOffsetForTimestamp(1_000));
+        Assert.Equal(1, log.FindOffsetForTimestamp(1_001));
         Assert.Equal(2, log.FindOffsetForTimestamp(1_002));
         Assert.Equal(60, log.FindOffsetForTimestamp(4_000));
-        Assert.Equal(98, log.FindOffsetForTimestamp(5_901));
+        Assert.Equal(99, log.FindOffsetForTimestamp(5_901));
         Assert.Equal(-1, log.FindOffsetForTimestamp(5_902));
     }
 
@@ -37,6 +39,19 @@ public class TimestampTests
         log.Append(Batch(1, timestamp: 7_000));
 
         Assert.Equal((3L, 9_002L), log.FindMaxTimestamp());
+    }
+
+    [Fact]
+    public void Max_timestamp_inside_a_batch_is_found_at_record_level()
+    {
+        using var dir = new TempDirectory();
+        using var log = PartitionLog.Open(dir.Path, new LogOptions());
+        log.Append(Batch(2, timestamp: 100));
+        log.Append(new RecordBatchBuilder().Add("a", 5_000).Add("b", 9_000).Add("c", 7_000).Build());
+
+        Assert.Equal((3L, 9_000L), log.FindMaxTimestamp());
+        Assert.Equal(3, log.FindOffsetForTimestamp(6_000));
+        Assert.Equal(2, log.FindOffsetForTimestamp(5_000));
     }
 
     [Fact]
