@@ -60,7 +60,7 @@ internal sealed class BatchScanner : IDisposable
             return Stop($"batch base offset {header.BaseOffset} where {_expectedOffset} was expected");
         }
 
-        if (Position + header.TotalSize > _fileLength)
+        if (header.BatchLength > _fileLength - Position - RecordBatchHeader.LogOverhead)
         {
             return Stop("torn batch");
         }

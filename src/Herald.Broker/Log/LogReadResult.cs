@@ -20,5 +20,14 @@ public sealed class LogReadResult : IDisposable
     /// <summary>Called on dispose to return the buffer behind <see cref="Records"/>.</summary>
     public Action? Release { get; init; }
 
-    public void Dispose() => Release?.Invoke();
+    private int _released;
+
+    /// <summary>Returns the pooled buffer; later calls do nothing, so a double dispose cannot corrupt the pool.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _released, 1) == 0)
+        {
+            Release?.Invoke();
+        }
+    }
 }

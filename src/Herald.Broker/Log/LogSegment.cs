@@ -143,6 +143,9 @@ internal sealed class LogSegment : IDisposable
         return total;
     }
 
+    /// <summary>fsyncs the log file only: enough for durability, since recovery rebuilds the active segment's indexes.</summary>
+    public void FlushLog() => RandomAccess.FlushToDisk(Handle);
+
     public void Flush()
     {
         RandomAccess.FlushToDisk(Handle);

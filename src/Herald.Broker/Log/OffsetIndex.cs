@@ -38,8 +38,8 @@ internal sealed class OffsetIndex(string path) : IndexFile(path, EntrySize)
         return found < 0 ? 0 : BinaryPrimitives.ReadInt32BigEndian(Entry(snapshot, found)[4..]);
     }
 
-    /// <summary>Checks that offsets and positions strictly increase and stay inside the log file.</summary>
-    public bool IsConsistent(long logSize)
+    /// <summary>Checks that offsets and positions strictly increase and stay inside the segment.</summary>
+    public bool IsConsistent(long logSize, long maxRelativeOffset)
     {
         var snapshot = Snapshot(out var count);
         long lastOffset = -1, lastPosition = -1;
@@ -48,7 +48,7 @@ internal sealed class OffsetIndex(string path) : IndexFile(path, EntrySize)
             var entry = Entry(snapshot, i);
             var offset = BinaryPrimitives.ReadInt32BigEndian(entry);
             var position = BinaryPrimitives.ReadInt32BigEndian(entry[4..]);
-            if (offset <= lastOffset || position <= lastPosition || position >= logSize)
+            if (offset <= lastOffset || offset > maxRelativeOffset || position <= lastPosition || position >= logSize)
             {
                 return false;
             }

@@ -184,7 +184,7 @@ public sealed partial class PartitionLog
             segment.Append(batches, options.IndexIntervalBytes, nextOffset);
             if (options.Flush == FlushPolicy.EveryAppend)
             {
-                segment.Flush();
+                segment.FlushLog();
             }
         }
         catch (IOException exception)
@@ -209,6 +209,12 @@ public sealed partial class PartitionLog
         }
 
         active.Seal();
+        if (Options.Flush == FlushPolicy.EveryAppend)
+        {
+            // A closed segment's indexes are trusted on restart, so they must survive a power loss too.
+            active.Flush();
+        }
+
         var rolled = LogSegment.Open(Directory, _logEndOffset);
         if (rolled.Size != 0)
         {

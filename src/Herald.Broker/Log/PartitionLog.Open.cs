@@ -84,7 +84,7 @@ public sealed partial class PartitionLog
         var size = RandomAccess.GetLength(segment.Handle);
         var consistent = segment.OffsetIndex.Load()
             && segment.TimeIndex.Load()
-            && segment.OffsetIndex.IsConsistent(size)
+            && segment.OffsetIndex.IsConsistent(size, nextBaseOffset - segment.BaseOffset - 1)
             && segment.TimeIndex.IsConsistent(nextBaseOffset - segment.BaseOffset - 1)
             && (size == 0 || segment.TimeIndex.Count > 0);
         if (!consistent)

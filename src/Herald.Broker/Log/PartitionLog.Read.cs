@@ -6,6 +6,9 @@ namespace Herald.Broker.Log;
 
 public sealed partial class PartitionLog
 {
+    // Bounds the buffer one read rents, whatever maxBytes the fetch asked for; the consumer fetches again for more.
+    private const int MaxReadBytes = 16 << 20;
+
     private TaskCompletionSource _appendSignal = NewSignal();
     private int _waiting;
 
@@ -47,7 +50,7 @@ public sealed partial class PartitionLog
 
     private LogReadResult ReadFrom(LogSegment[] segments, long offset, int maxBytes, long end, long start)
     {
-        maxBytes = Math.Max(maxBytes, 0);
+        maxBytes = Math.Clamp(maxBytes, 0, MaxReadBytes);
         for (var i = FindSegment(segments, offset); i < segments.Length; i++)
         {
             var segment = segments[i];

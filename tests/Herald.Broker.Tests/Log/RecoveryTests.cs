@@ -1,5 +1,6 @@
 using Herald.Broker.Log;
 using Herald.Protocol;
+using Herald.Protocol.Records;
 using static Herald.Broker.Tests.Log.LogTestHelpers;
 
 namespace Herald.Broker.Tests.Log;
@@ -28,6 +29,28 @@ public class RecoveryTests
     }
 
     [Fact]
+    public void Acknowledged_batches_and_producer_state_survive_a_process_that_never_closed_the_log()
+    {
+        using var dir = new TempDirectory();
+        var crashed = PartitionLog.Open(dir.Path, SmallSegments);
+        for (var i = 0; i < 12; i++)
+        {
+            crashed.Append(Batch(2, producerId: 5, epoch: 0, sequence: i * 2));
+        }
+
+        // Like kill -9: no flush, no dispose; a new instance recovers from what the writes left.
+        using (var recovered = PartitionLog.Open(dir.Path, SmallSegments))
+        {
+            Assert.Equal(24, recovered.LogEndOffset);
+            Assert.Equal(12, ReadAll(recovered, 0).Count);
+            Assert.Equal(22, recovered.Append(Batch(2, producerId: 5, epoch: 0, sequence: 22)).BaseOffset);
+            Assert.Equal(24, recovered.Append(Batch(2, producerId: 5, epoch: 0, sequence: 24)).BaseOffset);
+        }
+
+        crashed.DeleteFiles();
+    }
+
+    [Fact]
     public void Torn_tail_is_truncated_and_complete_batches_are_kept()
     {
         using var dir = new TempDirectory();
@@ -46,7 +69,9 @@ public class RecoveryTests
             stream.SetLength((batchSize * 5) - 7);
         }
 
-        using var reopened = PartitionLog.Open(dir.Path, new LogOptions());
+        var logger = new ListLogger();
+        using var reopened = PartitionLog.Open(dir.Path, new LogOptions(), logger);
+        Assert.Contains(logger.Messages, m => m.Contains("torn batch", StringComparison.Ordinal));
         Assert.Equal(8, reopened.LogEndOffset);
         Assert.Equal(4L * batchSize, new FileInfo(file).Length);
         Assert.Equal(4, ReadAll(reopened, 0).Count);
@@ -74,6 +99,30 @@ public class RecoveryTests
 
         using var reopened = PartitionLog.Open(dir.Path, new LogOptions());
         Assert.Equal(6, reopened.LogEndOffset);
+        Assert.Equal(size, new FileInfo(file).Length);
+    }
+
+    [Fact]
+    public void A_header_claiming_a_huge_length_is_dropped_on_open()
+    {
+        using var dir = new TempDirectory();
+        using (var log = PartitionLog.Open(dir.Path, new LogOptions()))
+        {
+            log.Append(Batch(3));
+        }
+
+        var file = Path.Combine(dir.Path, "00000000000000000000.log");
+        var size = new FileInfo(file).Length;
+        var bogus = Batch(1);
+        RecordBatchHeader.WriteBaseOffset(bogus, 3);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(bogus.AsSpan(8), int.MaxValue);
+        using (var stream = new FileStream(file, FileMode.Append))
+        {
+            stream.Write(bogus);
+        }
+
+        using var reopened = PartitionLog.Open(dir.Path, new LogOptions());
+        Assert.Equal(3, reopened.LogEndOffset);
         Assert.Equal(size, new FileInfo(file).Length);
     }
 
