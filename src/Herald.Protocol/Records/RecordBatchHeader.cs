@@ -57,29 +57,37 @@ public readonly struct RecordBatchHeader
     /// <summary>The number of bytes after the <c>batchLength</c> field.</summary>
     public int BatchLength { get; }
 
+    /// <summary>The leader epoch the batch was appended in; a single node writes 0.</summary>
     public int PartitionLeaderEpoch { get; }
 
+    /// <summary>The format version: 2 for record batches.</summary>
     public sbyte Magic { get; }
 
     /// <summary>CRC-32C over <c>attributes</c> .. end of batch.</summary>
     public uint Crc { get; }
 
+    /// <summary>Codec (bits 0-2), timestamp type (bit 3), transactional (bit 4), control (bit 5).</summary>
     public short Attributes { get; }
 
+    /// <summary>The last record's offset minus <see cref="BaseOffset"/>.</summary>
     public int LastOffsetDelta { get; }
 
+    /// <summary>The first record's timestamp; record timestamps are deltas from it.</summary>
     public long BaseTimestamp { get; }
 
+    /// <summary>The largest record timestamp in the batch.</summary>
     public long MaxTimestamp { get; }
 
     /// <summary>The idempotent producer's id, or -1.</summary>
     public long ProducerId { get; }
 
+    /// <summary>The idempotent producer's epoch, or -1.</summary>
     public short ProducerEpoch { get; }
 
     /// <summary>The sequence number of the first record, or -1.</summary>
     public int BaseSequence { get; }
 
+    /// <summary>The number of records; <see cref="LastOffsetDelta"/> + 1 in a well-formed batch.</summary>
     public int RecordsCount { get; }
 
     /// <summary>The whole batch's size in bytes, header included.</summary>
@@ -91,10 +99,13 @@ public readonly struct RecordBatchHeader
     /// <summary>The sequence number of the last record; sequences wrap from <see cref="int.MaxValue"/> to 0.</summary>
     public int LastSequence => (int)(((long)BaseSequence + LastOffsetDelta) & int.MaxValue);
 
+    /// <summary>The codec of the records section.</summary>
     public CompressionType Compression => (CompressionType)(Attributes & 0x07);
 
+    /// <summary>Whether timestamps are the producer's or the broker's.</summary>
     public TimestampType TimestampType => (Attributes & 0x08) != 0 ? TimestampType.LogAppendTime : TimestampType.CreateTime;
 
+    /// <summary>The batch belongs to a transaction.</summary>
     public bool IsTransactional => (Attributes & 0x10) != 0;
 
     /// <summary>A transaction marker, not user records.</summary>

@@ -214,6 +214,19 @@ public class AppendReadTests
     }
 
     [Fact]
+    public async Task Wait_for_append_completes_when_the_log_is_closed()
+    {
+        using var dir = new TempDirectory();
+        var log = PartitionLog.Open(dir.Path, new LogOptions());
+        var waiting = log.WaitForAppendAsync(0, CancellationToken.None).AsTask();
+        Assert.False(waiting.IsCompleted);
+
+        log.Dispose();
+
+        await waiting.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
     public async Task Wait_for_append_honours_cancellation()
     {
         using var dir = new TempDirectory();
