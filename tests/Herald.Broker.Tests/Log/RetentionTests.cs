@@ -93,4 +93,42 @@ public class RetentionTests
         Assert.Throws<ArgumentOutOfRangeException>(() => log.DeleteRecordsBefore(5));
         Assert.Equal(4, log.Append(Batch(1)).BaseOffset);
     }
+
+    [Fact]
+    public async Task Reads_racing_retention_get_batches_or_offset_out_of_range()
+    {
+        using var dir = new TempDirectory();
+        using var log = PartitionLog.Open(dir.Path, new LogOptions { SegmentBytes = 2000, RetentionMs = -1, RetentionBytes = 4000 });
+        var done = false;
+        var writer = Task.Run(() =>
+        {
+            for (var i = 0; i < 2000; i++)
+            {
+                log.Append(Batch(2));
+                if (i % 10 == 0)
+                {
+                    log.ApplyRetention(0);
+                }
+            }
+
+            Volatile.Write(ref done, true);
+        });
+
+        var reader = Task.Run(() =>
+        {
+            while (!Volatile.Read(ref done))
+            {
+                using var read = log.Read(log.LogStartOffset, 1000);
+                Assert.True(read.Error is ErrorCode.None or ErrorCode.OffsetOutOfRange);
+                if (read.Error == ErrorCode.None)
+                {
+                    Batches(read.Records);
+                }
+            }
+        });
+
+        await Task.WhenAll(writer, reader).WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.True(log.SegmentCount <= 4);
+        Assert.Equal(4000, log.LogEndOffset);
+    }
 }
