@@ -1,37 +1,149 @@
+using System.Net;
+using System.Text.Json;
+using Herald.Broker;
+using Herald.Broker.Network;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
 namespace Herald.Server;
 
 /// <summary>
-/// One Herald process: the Kafka listener, the schema registry and the HTTP endpoints over one data folder.
+/// One Herald process: the Kafka listener and the HTTP endpoints over one data folder, hosted on Kestrel.
 /// <c>herald serve</c> and the test fixtures start this same host.
 /// </summary>
-public sealed partial class HeraldServer : IAsyncDisposable
+public sealed class HeraldServer : IAsyncDisposable
 {
-    private HeraldServer(HeraldServerOptions options)
+    private readonly WebApplication _app;
+    private int _disposed;
+
+    private HeraldServer(HeraldServerOptions options, WebApplication app, KafkaBroker broker)
     {
         Options = options;
+        _app = app;
+        Broker = broker;
     }
 
     /// <summary>The options the server was started with.</summary>
     public HeraldServerOptions Options { get; }
 
+    /// <summary>The broker behind the Kafka listener.</summary>
+    public KafkaBroker Broker { get; }
+
     /// <summary>The bootstrap address Kafka clients use, e.g. <c>127.0.0.1:9092</c> (the real port when 0 was asked for).</summary>
     public string KafkaBootstrap { get; private set; } = string.Empty;
-
-    /// <summary>The schema registry base URL.</summary>
-    public Uri RegistryAddress { get; private set; } = new("http://127.0.0.1:8081");
 
     /// <summary>The HTTP base URL (health at <c>/health</c>).</summary>
     public Uri HttpAddress { get; private set; } = new("http://127.0.0.1:8080");
 
     /// <summary>Starts listening; returns once every listener accepts connections.</summary>
-    public static Task<HeraldServer> StartAsync(HeraldServerOptions options, CancellationToken cancellationToken = default)
+    /// <exception cref="FormatException">A listener address is not HOST:PORT.</exception>
+    /// <exception cref="IOException">A port is already in use or cannot be bound.</exception>
+    public static async Task<HeraldServer> StartAsync(HeraldServerOptions options, CancellationToken cancellationToken = default)
     {
-        throw new NotImplementedException();
+        var kafkaEndPoint = ListenAddress.Parse(options.KafkaListen, "--kafka");
+        var httpEndPoint = ListenAddress.Parse(options.HttpListen, "--http");
+        var dataDirectory = Path.GetFullPath(options.DataDirectory);
+
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss ";
+        });
+        builder.Logging.SetMinimumLevel(LogLevel.Information);
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        options.ConfigureLogging?.Invoke(builder.Logging);
+
+        builder.Services.AddSingleton(sp => new KafkaBroker(
+            new BrokerOptions
+            {
+                DataDirectory = dataDirectory,
+                AutoCreateTopics = options.AutoCreateTopics,
+                DefaultPartitions = options.DefaultPartitions,
+                Log = options.Log,
+                MaxRequestBytes = options.MaxRequestBytes,
+                InitialRebalanceDelayMs = options.InitialRebalanceDelayMs,
+            },
+            sp.GetRequiredService<ILoggerFactory>()));
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
+
+        ListenOptions? kafkaListener = null;
+        ListenOptions? httpListener = null;
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Listen(kafkaEndPoint, listen =>
+            {
+                kafkaListener = listen;
+                listen.UseConnectionHandler<KafkaConnectionHandler>();
+            });
+            kestrel.Listen(httpEndPoint, listen => httpListener = listen);
+        });
+
+        var app = builder.Build();
+        var broker = app.Services.GetRequiredService<KafkaBroker>();
+        app.MapGet("/health", () => Results.Json(new
+        {
+            status = "ok",
+            topics = broker.Topics.All.Count,
+        }));
+
+        try
+        {
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException)
+        {
+            await app.DisposeAsync().ConfigureAwait(false);
+            await broker.DisposeAsync().ConfigureAwait(false);
+            throw new IOException($"cannot listen: {ex.Message}", ex);
+        }
+
+        var kafkaBound = kafkaListener!.IPEndPoint!;
+        var httpBound = httpListener!.IPEndPoint!;
+        var advertisedHost = options.AdvertisedHost ?? AdvertisableHost(kafkaBound.Address);
+        broker.AdvertisedListener = (advertisedHost, kafkaBound.Port);
+        var server = new HeraldServer(options, app, broker)
+        {
+            KafkaBootstrap = $"{advertisedHost}:{kafkaBound.Port}",
+            HttpAddress = new Uri($"http://{UriHost(httpBound.Address)}:{httpBound.Port}"),
+        };
+        return server;
     }
 
-    /// <summary>Stops accepting, finishes in-flight requests, flushes every log and closes the files.</summary>
-    public ValueTask DisposeAsync()
+    private static string AdvertisableHost(IPAddress address) =>
+        address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any) ? Dns.GetHostName() : UriHost(address);
+
+    private static string UriHost(IPAddress address) =>
+        address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{address}]" : address.ToString();
+
+    /// <summary>Waits until the host is asked to stop (e.g. SIGTERM handled by the host).</summary>
+    public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => _app.WaitForShutdownAsync(cancellationToken);
+
+    /// <summary>Stops accepting, ends open connections, flushes every log and closes the files.</summary>
+    public async ValueTask DisposeAsync()
     {
-        return ValueTask.CompletedTask;
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        Broker.BeginShutdown();
+        await _app.StopAsync().ConfigureAwait(false);
+        await _app.DisposeAsync().ConfigureAwait(false);
+        await Broker.DisposeAsync().ConfigureAwait(false);
     }
+
+    /// <summary>A one-line description of every address, for the ready line of <c>herald serve</c>.</summary>
+    public string DescribeListeners() =>
+        $"kafka {KafkaBootstrap}, http {HttpAddress.ToString().TrimEnd('/')}, data {Path.GetFullPath(Options.DataDirectory)}";
+
+    internal static string ToJson(object value) => JsonSerializer.Serialize(value);
 }

@@ -1,4 +1,5 @@
 using Herald.Broker.Log;
+using Microsoft.Extensions.Logging;
 
 namespace Herald.Server;
 
@@ -31,4 +32,10 @@ public sealed record HeraldServerOptions
 
     /// <summary><c>group.initial.rebalance.delay.ms</c>. Default 3000 as in Kafka; tests lower it.</summary>
     public int InitialRebalanceDelayMs { get; init; } = 3000;
+
+    /// <summary><c>advertised.listeners</c> host: what Metadata tells clients to connect to. Default: the listen host.</summary>
+    public string? AdvertisedHost { get; init; }
+
+    /// <summary>Adjusts logging (providers, levels); the default logs one line per event to the console.</summary>
+    public Action<ILoggingBuilder>? ConfigureLogging { get; init; }
 }
