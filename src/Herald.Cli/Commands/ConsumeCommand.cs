@@ -161,7 +161,7 @@ internal sealed class ConsumeCommand : Command
         Json,
     }
 
-    /// <summary>One line of <c>consume --json</c>; <paramref name="Timestamp"/> is Unix milliseconds.</summary>
+    /// <summary>One line of <c>consume --json</c>; the timestamp is in Unix milliseconds.</summary>
     internal sealed record RecordLine(string Topic, int Partition, long Offset, string? Key, string? Value, long Timestamp, IReadOnlyList<HeaderLine> Headers);
 
     /// <summary>A record header in <c>consume --json</c>, its value read as UTF-8.</summary>

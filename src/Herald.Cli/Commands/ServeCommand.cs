@@ -3,6 +3,9 @@ using System.Net;
 using System.Net.Sockets;
 using Herald.Broker.Log;
 using Herald.Server;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
 
 namespace Herald.Cli.Commands;
 
@@ -52,6 +55,7 @@ internal sealed class ServeCommand : Command
             AutoCreateTopics = !result.GetValue(noAutoCreate),
             DefaultPartitions = partitionCount,
             Log = result.GetValue(fsync) ? new LogOptions { Flush = FlushPolicy.EveryAppend } : Defaults.Log,
+            ConfigureLogging = LogToStandardError,
         };
     }
 
@@ -74,9 +78,7 @@ internal sealed class ServeCommand : Command
 
         await using (server.ConfigureAwait(false))
         {
-            await console.Out.WriteLineAsync(
-                $"herald ready: kafka {server.KafkaBootstrap}, registry {server.RegistryAddress}, http {server.HttpAddress}, data {options.DataDirectory}")
-                .ConfigureAwait(false);
+            await console.Out.WriteLineAsync($"herald ready: {server.DescribeListeners()}").ConfigureAwait(false);
             await console.Out.FlushAsync(CancellationToken.None).ConfigureAwait(false);
             try
             {
@@ -89,6 +91,10 @@ internal sealed class ServeCommand : Command
 
         return 0;
     }
+
+    /// <summary>Keeps stdout for the ready line, which scripts wait for.</summary>
+    internal static void LogToStandardError(ILoggingBuilder logging) =>
+        logging.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
 
     /// <summary>Names the listener whose port is taken, which a bind failure deep inside the server would not.</summary>
     private static void EnsureFree(string listen, string name)

@@ -78,7 +78,7 @@ internal sealed partial class TopicCommand
         return new TopicDescription(
             topic,
             partitions,
-            entries.ToDictionary(e => e.Name, e => e.Value),
+            entries.ToDictionary(e => e.Name, e => (string?)e.Value),
             entries.Where(e => !e.IsDefault).Select(e => e.Name).ToList());
     }
 
@@ -106,6 +106,9 @@ internal sealed partial class TopicCommand
     private static string Format(long value) => value.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>The output of <c>topic describe --json</c>.</summary>
+    /// <param name="Name">The topic.</param>
+    /// <param name="Partitions">Every partition with its leader and watermarks.</param>
+    /// <param name="Configs">Every config the broker reports, by name.</param>
     /// <param name="Overrides">Config names set on the topic rather than inherited.</param>
     internal sealed record TopicDescription(string Name, IReadOnlyList<PartitionDescription> Partitions, IReadOnlyDictionary<string, string?> Configs, IReadOnlyList<string> Overrides);
 
