@@ -85,7 +85,9 @@ internal static class HeraldCli
             path.Insert(0, command.Command is RootCommand ? "herald" : command.Command.Name);
         }
 
-        var message = result.Errors.Count > 0 ? result.Errors[0].Message.Trim() : "invalid command line";
+        // "Required command was not provided" also accompanies a mistyped command; the typo is the useful message.
+        var error = result.Errors.OrderBy(e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal) ? 0 : 1).FirstOrDefault();
+        var message = string.Join(' ', (error?.Message ?? "invalid command line").Split((char[])['\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         return $"{message.TrimEnd('.')} (see '{string.Join(' ', path)} --help')";
     }
 }

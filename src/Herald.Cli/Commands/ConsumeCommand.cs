@@ -14,8 +14,8 @@ internal sealed class ConsumeCommand : Command
     private readonly Argument<string> topic = new("topic") { Description = "Topic to read" };
     private readonly Option<string?> group = new("--group", "-g") { Description = "Join this consumer group and commit offsets (default: read all partitions, commit nothing)", HelpName = "GROUP" };
     private readonly Option<bool> fromBeginning = new("--from-beginning") { Description = "Start at the oldest record instead of the end" };
-    private readonly Option<int?> count = new("--count", "-n") { Description = "Stop after N records", HelpName = "N" };
-    private readonly Option<double?> timeout = new("--timeout") { Description = "Stop after SECONDS without a record (default: run until Ctrl-C)", HelpName = "SECONDS" };
+    private readonly Option<int> count = new Option<int>("--count", "-n") { Description = "Stop after N records", HelpName = "N" }.AtLeast(1);
+    private readonly Option<double> timeout = new Option<double>("--timeout") { Description = "Stop after SECONDS without a record (default: run until Ctrl-C)", HelpName = "SECONDS" }.Positive();
     private readonly Option<bool> printKey = new("--print-key") { Description = "Print key<TAB>value" };
     private readonly Option<bool> json = CommonOptions.Json("One JSON object per record: topic, partition, offset, key, value, timestamp, headers");
     private readonly Option<string> bootstrap = CommonOptions.Bootstrap();
@@ -25,20 +25,6 @@ internal sealed class ConsumeCommand : Command
         : base("consume", "Print a topic's records to stdout, one per line")
     {
         this.console = console;
-        count.Validators.Add(option =>
-        {
-            if (option.GetValueOrDefault<int?>() is < 1)
-            {
-                option.AddError("--count must be at least 1");
-            }
-        });
-        timeout.Validators.Add(option =>
-        {
-            if (option.GetValueOrDefault<double?>() is <= 0)
-            {
-                option.AddError("--timeout must be positive");
-            }
-        });
         Arguments.Add(topic);
         Options.Add(group);
         Options.Add(fromBeginning);
@@ -75,8 +61,8 @@ internal sealed class ConsumeCommand : Command
         }
 
         var format = result.GetValue(json) ? Format.Json : result.GetValue(printKey) ? Format.KeyValue : Format.Value;
-        var limit = result.GetValue(count);
-        var idleLimit = result.GetValue(timeout) is { } seconds ? TimeSpan.FromSeconds(seconds) : (TimeSpan?)null;
+        var limit = result.GetExplicitValue(count);
+        var idleLimit = result.GetExplicitValue(timeout) is { } seconds ? TimeSpan.FromSeconds(seconds) : (TimeSpan?)null;
         try
         {
             await CliOutput.WithStatusAsync(console, $"consuming {name}", status => Task.Run(

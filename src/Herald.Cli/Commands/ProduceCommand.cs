@@ -9,7 +9,7 @@ internal sealed class ProduceCommand : Command
 {
     private readonly Argument<string> topic = new("topic") { Description = "Topic to write to" };
     private readonly Option<string?> keySeparator = new("--key-separator", "-K") { Description = "Split each line into key and value at the first SEP", HelpName = "SEP" };
-    private readonly Option<int?> partition = new("--partition", "-p") { Description = "Write every record to this partition (default: by key)", HelpName = "N" };
+    private readonly Option<int> partition = new Option<int>("--partition", "-p") { Description = "Write every record to this partition (default: by key)", HelpName = "N" }.AtLeast(0);
     private readonly Option<string> acks = new("--acks") { Description = "Acknowledgements to wait for", DefaultValueFactory = _ => "all" };
     private readonly Option<bool> json = CommonOptions.Json("Print the summary as JSON on stdout");
     private readonly Option<string> bootstrap = CommonOptions.Bootstrap();
@@ -40,7 +40,7 @@ internal sealed class ProduceCommand : Command
     {
         var name = result.GetValue(topic)!;
         var separator = result.GetValue(keySeparator);
-        var target = result.GetValue(partition);
+        var target = result.GetExplicitValue(partition);
         var clients = new KafkaClients(result.GetValue(bootstrap)!);
         await clients.EnsureReachableAsync(cancellationToken).ConfigureAwait(false);
 

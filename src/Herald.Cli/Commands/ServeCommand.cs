@@ -20,7 +20,7 @@ internal sealed class ServeCommand : Command
     private readonly Option<string> http = new("--http") { Description = "HTTP listener (health, metrics, console)", HelpName = "HOST:PORT", DefaultValueFactory = _ => Defaults.HttpListen };
     private readonly Option<bool> fsync = new("--fsync") { Description = "fsync every append before acknowledging it" };
     private readonly Option<bool> noAutoCreate = new("--no-auto-create-topics") { Description = "Reject produce/fetch for unknown topics instead of creating them" };
-    private readonly Option<int> partitions = new("--partitions") { Description = "Partitions of an auto-created topic", HelpName = "N", DefaultValueFactory = _ => Defaults.DefaultPartitions };
+    private readonly Option<int> partitions = new Option<int>("--partitions") { Description = "Partitions of an auto-created topic", HelpName = "N", DefaultValueFactory = _ => Defaults.DefaultPartitions }.AtLeast(1);
     private readonly CliConsole console;
 
     public ServeCommand(CliConsole console)
@@ -40,12 +40,6 @@ internal sealed class ServeCommand : Command
     /// <summary>Maps the parsed options onto the server's options; throws <see cref="CliException"/> for a malformed address.</summary>
     internal HeraldServerOptions ToServerOptions(ParseResult result)
     {
-        var partitionCount = result.GetValue(partitions);
-        if (partitionCount < 1)
-        {
-            throw new CliException($"--partitions must be at least 1, got {partitionCount}");
-        }
-
         return Defaults with
         {
             DataDirectory = result.GetValue(data)!,
@@ -53,7 +47,7 @@ internal sealed class ServeCommand : Command
             RegistryListen = Endpoint.Parse(result.GetValue(registry)!, "--registry").ToString(),
             HttpListen = Endpoint.Parse(result.GetValue(http)!, "--http").ToString(),
             AutoCreateTopics = !result.GetValue(noAutoCreate),
-            DefaultPartitions = partitionCount,
+            DefaultPartitions = result.GetValue(partitions),
             Log = result.GetValue(fsync) ? new LogOptions { Flush = FlushPolicy.EveryAppend } : Defaults.Log,
             ConfigureLogging = LogToStandardError,
         };

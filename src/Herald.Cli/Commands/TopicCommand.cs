@@ -32,13 +32,7 @@ internal sealed partial class TopicCommand : Command
                 option.AddError($"--config '{token.Value}' is not KEY=VALUE");
             }
         });
-        partitions.Validators.Add(option =>
-        {
-            if (option.GetValueOrDefault<int>() < 1)
-            {
-                option.AddError("--partitions must be at least 1");
-            }
-        });
+        partitions.AtLeast(1);
         var bootstrap = CommonOptions.Bootstrap();
         var command = new Command("create", "Create a topic") { name, partitions, configs, bootstrap };
         command.SetAction(async (result, cancellationToken) =>
