@@ -5,7 +5,8 @@ namespace Herald.Cli;
 /// <summary>A <c>HOST:PORT</c> pair as given on the command line.</summary>
 internal readonly record struct Endpoint(string Host, int Port)
 {
-    public override string ToString() => $"{Host}:{Port.ToString(CultureInfo.InvariantCulture)}";
+    public override string ToString() =>
+        Host.Contains(':', StringComparison.Ordinal) ? $"[{Host}]:{Port.ToString(CultureInfo.InvariantCulture)}" : $"{Host}:{Port.ToString(CultureInfo.InvariantCulture)}";
 
     /// <summary>Parses <c>HOST:PORT</c> (<c>[::1]:PORT</c> for IPv6); throws <see cref="CliException"/> naming the option.</summary>
     public static Endpoint Parse(string value, string optionName)
