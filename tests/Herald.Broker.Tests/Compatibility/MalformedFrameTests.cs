@@ -1,0 +1,157 @@
+using Confluent.Kafka;
+using Herald.Broker.Tests.Infrastructure;
+using Herald.Protocol;
+using Herald.Protocol.Messages;
+
+namespace Herald.Broker.Tests.Compatibility;
+
+public sealed class MalformedFrameTests
+{
+    private static readonly TimeSpan ReadTimeout = TimeSpan.FromSeconds(5);
+
+    private static byte[] ValidMetadataRequest(string topic) =>
+        RawFrames.Request(new MetadataRequest { Topics = [new MetadataRequest.MetadataRequestTopic { Name = topic }], AllowAutoTopicCreation = true }, 12);
+
+    private static byte[] ValidProduceRequest(string topic, byte[] records) => RawFrames.Request(new ProduceRequest
+    {
+        Acks = -1,
+        TimeoutMs = 1000,
+        TopicData = [new ProduceRequest.TopicProduceData
+        {
+            Name = topic,
+            PartitionData = [new ProduceRequest.PartitionProduceData { Index = 0, Records = records }],
+        }],
+    }, 9);
+
+    [Fact]
+    public async Task Random_truncated_and_mutated_frames_never_break_the_broker_for_others()
+    {
+        var server = await TestBroker.Shared;
+        var topic = TestBroker.UniqueName("fuzz");
+        var random = new Random(20261126);
+        var seeds = new List<byte[]>
+        {
+            RawFrames.Request(new ApiVersionsRequest { ClientSoftwareName = "fuzz", ClientSoftwareVersion = "1" }, 3),
+            ValidMetadataRequest(topic),
+            ValidProduceRequest(topic, RandomBatchLikeBytes(random)),
+            RawFrames.Request(new FetchRequest
+            {
+                MaxWaitMs = 10,
+                Topics = [new FetchRequest.FetchTopic { Topic = topic, Partitions = [new FetchRequest.FetchPartition { Partition = 0, PartitionMaxBytes = 1024 }] }],
+            }, 12),
+            RawFrames.Request(new JoinGroupRequest { GroupId = "fuzz", ProtocolType = "consumer", SessionTimeoutMs = 10000, MemberId = string.Empty }, 5),
+        };
+
+        for (int i = 0; i < 300; i++)
+        {
+            byte[] frame = (i % 6) switch
+            {
+                0 => RandomBytes(random, random.Next(1, 200)),
+                1 => Truncate(random, seeds[random.Next(seeds.Count)]),
+                2 => WithSize(random.Next(2) == 0 ? int.MaxValue : -5, RandomBytes(random, 20)),
+                3 => UnknownApiKey(random),
+                _ => Mutate(random, seeds[random.Next(seeds.Count)]),
+            };
+            await RawFrames.SendAsync(server.KafkaBootstrap, frame, ReadTimeout);
+        }
+
+        // After all that, a normal client still works and the fuzzed topic holds no corrupt batch.
+        var checkTopic = TestBroker.UniqueName("after-fuzz");
+        using (var producer = Clients.Producer(server.KafkaBootstrap))
+        {
+            var delivery = await producer.ProduceAsync(checkTopic, new Message<string?, string> { Key = "k", Value = "still serving" });
+            Assert.Equal(PersistenceStatus.Persisted, delivery.Status);
+        }
+
+        using var consumer = Clients.Consumer(server.KafkaBootstrap, TestBroker.UniqueName("g"));
+        consumer.Subscribe(checkTopic);
+        Assert.Equal("still serving", Clients.ConsumeExactly(consumer, 1).Single().Message.Value);
+
+        if (server.Broker.Topics.FindPartition(topic, 0) is { } fuzzed)
+        {
+            Assert.Equal(0, fuzzed.LogEndOffset);
+        }
+    }
+
+    [Fact]
+    public async Task A_batch_with_a_bad_crc_is_refused_with_corrupt_message_and_not_stored()
+    {
+        var server = await TestBroker.Shared;
+        var topic = TestBroker.UniqueName("crc");
+        await Clients.CreateTopicAsync(server.KafkaBootstrap, topic, 1);
+        var batch = RandomBatchLikeBytes(new Random(7));
+        var responses = await RawFrames.SendAsync(server.KafkaBootstrap, ValidProduceRequest(topic, batch), ReadTimeout);
+
+        var reader = new KafkaReader(RawFrames.FirstResponse(responses));
+        Assert.Equal(1, reader.ReadInt32());
+        reader.ReadUVarint();
+        var response = new ProduceResponse();
+        response.Read(ref reader, 9);
+        var partition = response.Responses.Single().PartitionResponses.Single();
+        Assert.Equal((short)Herald.Protocol.ErrorCode.CorruptMessage, partition.ErrorCode);
+        Assert.Equal(0, server.Broker.Topics.FindPartition(topic, 0)!.LogEndOffset);
+    }
+
+    [Fact]
+    public async Task An_unsupported_api_versions_version_is_answered_in_v0_with_the_supported_list()
+    {
+        var server = await TestBroker.Shared;
+        var frame = RawFrames.Request(new ApiVersionsRequest(), 3);
+        frame[7] = 99; // api_version low byte: ApiVersions v99
+        var responses = await RawFrames.SendAsync(server.KafkaBootstrap, frame, ReadTimeout);
+        var reader = new KafkaReader(RawFrames.FirstResponse(responses));
+        Assert.Equal(1, reader.ReadInt32());
+        var response = new ApiVersionsResponse();
+        response.Read(ref reader, 0);
+        Assert.Equal((short)Herald.Protocol.ErrorCode.UnsupportedVersion, response.ErrorCode);
+        Assert.Contains(response.ApiKeys, k => k.ApiKey == ProduceRequest.ApiKey && k.MaxVersion >= 9);
+    }
+
+    private static byte[] RandomBytes(Random random, int length)
+    {
+        var bytes = new byte[length];
+        random.NextBytes(bytes);
+        return bytes;
+    }
+
+    /// <summary>A v2 batch header with a plausible length but a wrong CRC.</summary>
+    private static byte[] RandomBatchLikeBytes(Random random)
+    {
+        var batch = RandomBytes(random, 120);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt64BigEndian(batch, 0);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(batch.AsSpan(8), batch.Length - 12);
+        batch[16] = 2;
+        return batch;
+    }
+
+    private static byte[] Truncate(Random random, byte[] frame) => frame[..random.Next(1, frame.Length)];
+
+    private static byte[] WithSize(int size, byte[] body)
+    {
+        var frame = new byte[4 + body.Length];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(frame, size);
+        body.CopyTo(frame, 4);
+        return frame;
+    }
+
+    private static byte[] UnknownApiKey(Random random)
+    {
+        var frame = ValidMetadataRequest("x");
+        System.Buffers.Binary.BinaryPrimitives.WriteInt16BigEndian(frame.AsSpan(4), (short)random.Next(100, short.MaxValue));
+        return frame;
+    }
+
+    private static byte[] Mutate(Random random, byte[] frame)
+    {
+        var copy = (byte[])frame.Clone();
+        int flips = random.Next(1, 6);
+        for (int i = 0; i < flips; i++)
+        {
+            // Leave the size prefix alone half of the time so the body parser sees the damage.
+            int at = random.Next(random.Next(2) == 0 ? 4 : 0, copy.Length);
+            copy[at] = (byte)random.Next(256);
+        }
+
+        return copy;
+    }
+}

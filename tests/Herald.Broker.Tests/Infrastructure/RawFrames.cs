@@ -1,0 +1,72 @@
+using System.Net.Sockets;
+using Herald.Protocol;
+using Herald.Protocol.Messages;
+
+namespace Herald.Broker.Tests.Infrastructure;
+
+/// <summary>Builds request frames with Herald's own codecs and sends raw bytes to a broker.</summary>
+public static class RawFrames
+{
+    public static byte[] Request(IRequestMessage request, short version, int correlationId = 1, string clientId = "raw-test")
+    {
+        using var writer = new KafkaWriter();
+        int sizeAt = writer.Reserve(4);
+        writer.WriteInt16(request.ApiKey);
+        writer.WriteInt16(version);
+        writer.WriteInt32(correlationId);
+        writer.WriteString(clientId, compact: false);
+        if (ApiMessages.RequestHeaderVersion(request.ApiKey, version) >= 2)
+        {
+            writer.WriteUVarint(0);
+        }
+
+        request.Write(writer, version);
+        writer.PatchInt32(sizeAt, writer.Length - 4);
+        return writer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>Sends <paramref name="bytes"/>, half-closes, and reads until the broker closes or <paramref name="timeout"/> passes.</summary>
+    /// <returns>The bytes the broker answered with.</returns>
+    public static async Task<byte[]> SendAsync(string bootstrap, byte[] bytes, TimeSpan timeout, bool halfClose = true)
+    {
+        var colon = bootstrap.LastIndexOf(':');
+        using var client = new TcpClient();
+        await client.ConnectAsync(bootstrap[..colon], int.Parse(bootstrap[(colon + 1)..]));
+        var stream = client.GetStream();
+        await stream.WriteAsync(bytes);
+        if (halfClose)
+        {
+            client.Client.Shutdown(SocketShutdown.Send);
+        }
+
+        using var cts = new CancellationTokenSource(timeout);
+        var received = new MemoryStream();
+        var buffer = new byte[64 * 1024];
+        try
+        {
+            while (true)
+            {
+                int n = await stream.ReadAsync(buffer, cts.Token);
+                if (n == 0)
+                {
+                    break;
+                }
+
+                received.Write(buffer, 0, n);
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException)
+        {
+        }
+
+        return received.ToArray();
+    }
+
+    /// <summary>Reads one size-prefixed response frame body (after the size) from a buffer of responses.</summary>
+    public static ReadOnlyMemory<byte> FirstResponse(byte[] responses)
+    {
+        Assert.True(responses.Length >= 8, $"expected a response, got {responses.Length} bytes");
+        int size = System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(responses);
+        return responses.AsMemory(4, size);
+    }
+}
