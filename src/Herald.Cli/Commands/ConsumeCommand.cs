@@ -65,7 +65,9 @@ internal sealed class ConsumeCommand : Command
         var idleLimit = result.GetExplicitValue(timeout) is { } seconds ? TimeSpan.FromSeconds(seconds) : (TimeSpan?)null;
         try
         {
-            await CliOutput.WithStatusAsync(console, $"consuming {name}", status => Task.Run(
+            // A live status line would tear through records printed to the same terminal.
+            var progressConsole = console.OutIsTerminal ? console with { ErrorIsTerminal = false } : console;
+            await CliOutput.WithStatusAsync(progressConsole, $"consuming {name}", status => Task.Run(
                 () => Loop(consumer, clients, name, format, limit, idleLimit, status, cancellationToken), CancellationToken.None)).ConfigureAwait(false);
         }
         finally
