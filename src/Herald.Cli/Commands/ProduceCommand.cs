@@ -70,8 +70,12 @@ internal sealed class ProduceCommand : Command
 
         if (delivery.FirstError is { } error)
         {
-            var failure = clients.Describe(error, topic: name);
-            throw new CliException($"{delivery.Failed} of {sent} records to '{name}' failed: {failure.Message}");
+            var failure = error.Code == ErrorCode.Local_UnknownPartition
+                ? new CliException($"topic '{name}' has no partition {target}")
+                : clients.Describe(error, topic: name);
+            throw error.Code is ErrorCode.UnknownTopicOrPart or ErrorCode.Local_UnknownTopic or ErrorCode.Local_UnknownPartition
+                ? failure
+                : new CliException($"{delivery.Failed} of {sent} records to '{name}' failed: {failure.Message}");
         }
 
         var summary = new ProduceSummary(name, sent);

@@ -57,6 +57,8 @@ internal sealed class KafkaClients(string bootstrap)
             SocketTimeoutMs = TimeoutMs,
             SocketConnectionSetupTimeoutMs = TimeoutMs,
             MessageTimeoutMs = 3 * TimeoutMs,
+            // A topic the broker will not create fails in seconds instead of at the message timeout.
+            TopicMetadataPropagationMaxMs = TimeoutMs / 2,
             EnableIdempotence = false,
         })
         .SetKeySerializer(NullableUtf8.Instance)
