@@ -72,8 +72,20 @@ internal static class HeraldCli
         }
         finally
         {
-            await console.Out.FlushAsync(CancellationToken.None).ConfigureAwait(false);
-            await console.Error.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+            await FlushQuietlyAsync(console.Out).ConfigureAwait(false);
+            await FlushQuietlyAsync(console.Error).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task FlushQuietlyAsync(TextWriter writer)
+    {
+        try
+        {
+            await writer.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (IOException)
+        {
+            // A closed pipe: the reader has everything it wanted.
         }
     }
 

@@ -70,6 +70,10 @@ internal sealed class ConsumeCommand : Command
             await CliOutput.WithStatusAsync(progressConsole, $"consuming {name}", status => Task.Run(
                 () => Loop(consumer, clients, name, format, limit, idleLimit, status, cancellationToken), CancellationToken.None)).ConfigureAwait(false);
         }
+        catch (IOException)
+        {
+            // The reader closed stdout (`herald consume t | head`): stop quietly, as kcat does.
+        }
         finally
         {
             if (groupId is not null)
