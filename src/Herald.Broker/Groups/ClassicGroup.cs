@@ -31,7 +31,7 @@ internal sealed class ClassicGroup(string groupId)
 
     public ITimer? RebalanceTimer { get; set; }
 
-    public DateTimeOffset RebalanceDeadline { get; set; }
+    public long RebalanceDeadline { get; set; }
 
     /// <summary>The current rebalance is the initial one of an empty group, completed only by its timer.</summary>
     public bool InInitialDelay { get; set; }

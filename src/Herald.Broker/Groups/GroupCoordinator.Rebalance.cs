@@ -113,7 +113,7 @@ public sealed partial class GroupCoordinator
     private void ScheduleRebalanceTimer(ClassicGroup group, int delayMs)
     {
         var delay = TimeSpan.FromMilliseconds(Math.Max(delayMs, 0));
-        group.RebalanceDeadline = Now + delay;
+        group.RebalanceDeadline = DeadlineAfter(delay);
         group.RebalanceTimer ??= _time.CreateTimer(_ => OnRebalanceTimer(group), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         group.RebalanceTimer.Change(delay, Timeout.InfiniteTimeSpan);
     }
@@ -126,7 +126,7 @@ public sealed partial class GroupCoordinator
             {
                 return;
             }
-            var remaining = group.RebalanceDeadline - Now;
+            var remaining = RemainingUntil(group.RebalanceDeadline);
             if (remaining > TimeSpan.Zero)
             {
                 group.RebalanceTimer!.Change(remaining, Timeout.InfiniteTimeSpan);
@@ -149,7 +149,7 @@ public sealed partial class GroupCoordinator
     private void ScheduleSession(ClassicGroup group, GroupMember member)
     {
         var timeout = TimeSpan.FromMilliseconds(member.SessionTimeoutMs);
-        member.SessionDeadline = Now + timeout;
+        member.SessionDeadline = DeadlineAfter(timeout);
         member.SessionTimer ??= _time.CreateTimer(_ => OnSessionTimer(group, member), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         member.SessionTimer.Change(timeout, Timeout.InfiniteTimeSpan);
     }
@@ -162,7 +162,7 @@ public sealed partial class GroupCoordinator
             {
                 return;
             }
-            var remaining = member.SessionDeadline - Now;
+            var remaining = RemainingUntil(member.SessionDeadline);
             if (remaining > TimeSpan.Zero)
             {
                 member.SessionTimer!.Change(remaining, Timeout.InfiniteTimeSpan);
@@ -177,6 +177,12 @@ public sealed partial class GroupCoordinator
             RemoveMemberAndRebalance(group, member);
         }
     }
+
+    // Deadlines use the monotonic timestamp, so a wall-clock jump neither expires nor immortalises sessions.
+    private long DeadlineAfter(TimeSpan delay) => _time.GetTimestamp() + (long)(delay.TotalSeconds * _time.TimestampFrequency);
+
+    private TimeSpan RemainingUntil(long deadline) =>
+        TimeSpan.FromSeconds((deadline - _time.GetTimestamp()) / (double)_time.TimestampFrequency);
 
     private void OnPendingMemberExpired(ClassicGroup group, string memberId)
     {

@@ -76,6 +76,10 @@ public sealed partial class GroupCoordinator : IAsyncDisposable
     /// <summary>Answers every parked JoinGroup/SyncGroup with COORDINATOR_NOT_AVAILABLE, stops the timers and closes the offsets log.</summary>
     public ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return ValueTask.CompletedTask;
+        }
         _disposed = true;
         foreach (var group in _groups.Values)
         {

@@ -34,8 +34,8 @@ internal sealed class GroupMember(string memberId, string? groupInstanceId, stri
 
     public short SyncVersion { get; set; }
 
-    /// <summary>When the session expires unless a join, sync or heartbeat arrives first.</summary>
-    public DateTimeOffset SessionDeadline { get; set; }
+    /// <summary>When the session expires (a <see cref="TimeProvider.GetTimestamp"/> value) unless a join, sync or heartbeat arrives first.</summary>
+    public long SessionDeadline { get; set; }
 
     public ITimer? SessionTimer { get; set; }
 
