@@ -108,7 +108,7 @@ public sealed partial class GroupCoordinator
                 }
                 else if (partition.CommittedMetadata is { } metadata && Encoding.UTF8.GetByteCount(metadata) > MaxMetadataBytes)
                 {
-                    results[key] = OffsetMetadataTooLarge;
+                    results[key] = ErrorCode.OffsetMetadataTooLarge;
                 }
                 else
                 {

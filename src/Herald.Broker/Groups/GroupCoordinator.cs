@@ -16,7 +16,6 @@ public sealed partial class GroupCoordinator : IAsyncDisposable
 {
     // offset.metadata.max.bytes; Herald.Protocol.ErrorCode has no OFFSET_METADATA_TOO_LARGE member yet.
     private const int MaxMetadataBytes = 4096;
-    private const ErrorCode OffsetMetadataTooLarge = (ErrorCode)12;
 
     private readonly GroupCoordinatorOptions _options;
     private readonly Func<string, int, bool> _partitionExists;
