@@ -14,7 +14,7 @@ namespace Herald.Broker.Groups;
 /// </remarks>
 public sealed partial class GroupCoordinator : IAsyncDisposable
 {
-    // offset.metadata.max.bytes; Herald.Protocol.ErrorCode has no OFFSET_METADATA_TOO_LARGE member yet.
+    // offset.metadata.max.bytes, as in Kafka.
     private const int MaxMetadataBytes = 4096;
 
     private readonly GroupCoordinatorOptions _options;
