@@ -46,8 +46,12 @@ public sealed class ChildProcess : IAsyncDisposable
         var child = new ChildProcess(process, isReadyLine);
         process.OutputDataReceived += (_, e) => child.OnLine(e.Data);
         process.ErrorDataReceived += (_, e) => child.OnLine(e.Data);
-        process.Exited += (_, _) => child._ready.TrySetException(
-            new InvalidOperationException($"{Path.GetFileName(fileName)} exited before it was ready:{Environment.NewLine}{child.Tail()}"));
+        process.Exited += (_, _) =>
+        {
+            process.WaitForExit(); // drains the redirected output, so the tail holds the last words
+            child._ready.TrySetException(new InvalidOperationException(
+                $"{Path.GetFileName(fileName)} exited with code {process.ExitCode} before it was ready: {child.LastLine()}{Environment.NewLine}{child.Tail()}"));
+        };
         process.Start();
         Live[child] = true;
         process.BeginOutputReadLine();
@@ -59,7 +63,8 @@ public sealed class ChildProcess : IAsyncDisposable
         catch (TimeoutException)
         {
             await child.DisposeAsync().ConfigureAwait(false);
-            throw new InvalidOperationException($"{Path.GetFileName(fileName)} was not ready within {timeout.TotalSeconds:0} s:{Environment.NewLine}{child.Tail()}");
+            throw new InvalidOperationException(
+                $"{Path.GetFileName(fileName)} was not ready within {timeout.TotalSeconds:0} s: {child.LastLine()}{Environment.NewLine}{child.Tail()}");
         }
         catch
         {
@@ -72,6 +77,9 @@ public sealed class ChildProcess : IAsyncDisposable
 
     /// <summary>Peak resident set size (VmHWM) in bytes, or null once the process has exited.</summary>
     public long? PeakRssBytes() => ProcessMemory.PeakRssBytes(_process.Id);
+
+    /// <summary>The last non-empty line the process printed, or a note that it printed nothing.</summary>
+    public string LastLine() => _tail.LastOrDefault(l => l.Trim().Length > 0) ?? "(no output)";
 
     /// <summary>The last lines the process printed.</summary>
     public string Tail() => string.Join(Environment.NewLine, _tail);

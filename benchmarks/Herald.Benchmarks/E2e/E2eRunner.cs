@@ -88,7 +88,7 @@ public sealed class E2eRunner(E2eOptions options)
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
                 row.Error = $"{e.GetType().Name}: {FirstLine(e.Message)}";
-                Log($"{label}: FAILED {row.Error}");
+                Log($"{label}: FAILED {e.GetType().Name}: {e.Message}");
             }
             finally
             {

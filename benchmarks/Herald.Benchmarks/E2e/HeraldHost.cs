@@ -26,10 +26,11 @@ public abstract class HeraldHost : IAsyncDisposable
             throw new FileNotFoundException($"{executable} does not exist; build it with `dotnet build src/Herald.Cli -c Release`");
         }
 
-        string kafka = Listen(Scratch.FreePort());
+        var ports = Scratch.FreePorts(3);
+        string kafka = Listen(ports[0]);
         var child = await ChildProcess.StartAsync(
             executable,
-            ["serve", "--data", dataDirectory, "--kafka", kafka, "--http", Listen(Scratch.FreePort()), "--registry", Listen(Scratch.FreePort())],
+            ["serve", "--data", dataDirectory, "--kafka", kafka, "--http", Listen(ports[1]), "--registry", Listen(ports[2])],
             line => line.StartsWith("herald ready", StringComparison.Ordinal),
             TimeSpan.FromSeconds(60),
             cancellationToken).ConfigureAwait(false);

@@ -12,17 +12,27 @@ public static class Scratch
     static Scratch() => AppDomain.CurrentDomain.ProcessExit += (_, _) => DeleteAll();
 
     /// <summary>A loopback TCP port that was free a moment ago.</summary>
-    public static int FreePort()
+    public static int FreePort() => FreePorts(1)[0];
+
+    /// <summary><paramref name="count"/> distinct loopback TCP ports that were free a moment ago.</summary>
+    public static int[] FreePorts(int count)
     {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
+        var listeners = new List<TcpListener>();
         try
         {
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
+            // Held open together, so no port is handed out twice.
+            for (int i = 0; i < count; i++)
+            {
+                var listener = new TcpListener(IPAddress.Loopback, 0);
+                listeners.Add(listener);
+                listener.Start();
+            }
+
+            return listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToArray();
         }
         finally
         {
-            listener.Stop();
+            listeners.ForEach(l => l.Stop());
         }
     }
 
