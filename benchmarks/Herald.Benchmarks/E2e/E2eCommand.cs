@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace Herald.Benchmarks.E2e;
 
 /// <summary><c>e2e</c>: parses options, runs every row, prints the Markdown report and writes it to <c>--out</c>.</summary>
@@ -29,17 +31,24 @@ public static class E2eCommand
         }
 
         using var cancel = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) =>
+        void OnSignal(PosixSignalContext context)
         {
-            // First Ctrl-C stops the run and cleans up; a second one ends the rig at once (children still killed).
+            // The first SIGINT/SIGTERM stops the run, which then stops its brokers and deletes its temp folders;
+            // a second one ends the rig at once, after killing the brokers and deleting the folders here.
             if (!cancel.IsCancellationRequested)
             {
-                e.Cancel = true;
-                Console.Error.WriteLine("cancelling: stopping brokers and deleting temp folders…");
+                context.Cancel = true;
+                Console.Error.WriteLine($"{context.Signal}: stopping brokers and deleting temp folders…");
                 cancel.Cancel();
+                return;
             }
-        };
-        Console.CancelKeyPress += onCancel;
+
+            ChildProcess.KillAll();
+            Scratch.DeleteAll();
+        }
+
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
         try
         {
             var rows = await new E2eRunner(options).RunAsync(cancel.Token).ConfigureAwait(false);
@@ -62,7 +71,6 @@ public static class E2eCommand
         }
         finally
         {
-            Console.CancelKeyPress -= onCancel;
             ChildProcess.KillAll();
             Scratch.DeleteAll();
         }

@@ -58,6 +58,7 @@ public sealed class E2eRunner(E2eOptions options)
 
     private async Task RunRowAsync(IBenchmarkTarget target, RowResult row, int partitions, bool latency, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         string label = $"{target.Name}, {row.Shape}, {row.Size} B";
         await using (target.ConfigureAwait(false))
         {
@@ -85,7 +86,7 @@ public sealed class E2eRunner(E2eOptions options)
                     Log($"{label}: latency p50 {p.P50:0.000} ms, p99 {p.P99:0.000} ms, p99.9 {p.P999:0.000} ms, max {p.Max:0.000} ms ({row.Latency.Received:N0}/{row.Latency.Sent:N0} received, {row.Latency.AchievedRate:N0} msg/s sent)");
                 }
             }
-            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested)
             {
                 row.Error = $"{e.GetType().Name}: {FirstLine(e.Message)}";
                 Log($"{label}: FAILED {e.GetType().Name}: {e.Message}");
