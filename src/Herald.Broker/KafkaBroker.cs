@@ -21,6 +21,7 @@ public sealed partial class KafkaBroker : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly Timer _retentionTimer;
     private readonly CancellationTokenSource _stopping = new();
+    private int _disposed;
 
     public KafkaBroker(BrokerOptions options, ILoggerFactory loggerFactory)
     {
@@ -89,7 +90,13 @@ public sealed partial class KafkaBroker : IAsyncDisposable
     public CancellationToken Stopping => _stopping.Token;
 
     /// <summary>Tells open connections to finish; called before the listener stops.</summary>
-    public void BeginShutdown() => _stopping.Cancel();
+    public void BeginShutdown()
+    {
+        if (Volatile.Read(ref _disposed) == 0)
+        {
+            _stopping.Cancel();
+        }
+    }
 
     /// <summary>Answers one request; null means no response is sent (Produce with acks=0).</summary>
     public async ValueTask<IResponseMessage?> HandleAsync(RequestContext context, IRequestMessage request)
@@ -139,8 +146,14 @@ public sealed partial class KafkaBroker : IAsyncDisposable
         return response;
     }
 
+    /// <summary>Stops retention, closes the group coordinator and flushes and closes every log. Safe to call twice.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         _stopping.Cancel();
         await _retentionTimer.DisposeAsync().ConfigureAwait(false);
         await Groups.DisposeAsync().ConfigureAwait(false);

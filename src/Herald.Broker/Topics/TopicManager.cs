@@ -55,7 +55,7 @@ public sealed class TopicManager : IDisposable
             var partitions = new PartitionLog[meta.Partitions];
             for (int p = 0; p < partitions.Length; p++)
             {
-                partitions[p] = PartitionLog.Open(Path.Combine(dir, p.ToString(System.Globalization.CultureInfo.InvariantCulture)), options);
+                partitions[p] = PartitionLog.Open(Path.Combine(dir, p.ToString(System.Globalization.CultureInfo.InvariantCulture)), options, _logger);
             }
 
             _topics[meta.Name] = new Topic(meta.Name, meta.Id, dir, meta.Configs, partitions);
@@ -115,7 +115,7 @@ public sealed class TopicManager : IDisposable
             var logs = new PartitionLog[partitions];
             for (int p = 0; p < partitions; p++)
             {
-                logs[p] = PartitionLog.Open(Path.Combine(dir, p.ToString(System.Globalization.CultureInfo.InvariantCulture)), options);
+                logs[p] = PartitionLog.Open(Path.Combine(dir, p.ToString(System.Globalization.CultureInfo.InvariantCulture)), options, _logger);
             }
 
             var topic = new Topic(name, Guid.NewGuid(), dir, configCopy, logs);
@@ -199,7 +199,7 @@ public sealed class TopicManager : IDisposable
             {
                 logs[p] = p < existing.Count
                     ? existing[p]
-                    : PartitionLog.Open(Path.Combine(topic.Directory, p.ToString(System.Globalization.CultureInfo.InvariantCulture)), options);
+                    : PartitionLog.Open(Path.Combine(topic.Directory, p.ToString(System.Globalization.CultureInfo.InvariantCulture)), options, _logger);
             }
 
             topic.SetPartitions(logs);

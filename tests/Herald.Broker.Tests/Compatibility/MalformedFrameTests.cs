@@ -114,13 +114,22 @@ public sealed class MalformedFrameTests
         return bytes;
     }
 
-    /// <summary>A v2 batch header with a plausible length but a wrong CRC.</summary>
+    /// <summary>A v2 batch whose header is consistent (one record, no producer id) but whose CRC is wrong.</summary>
     private static byte[] RandomBatchLikeBytes(Random random)
     {
         var batch = RandomBytes(random, 120);
-        System.Buffers.Binary.BinaryPrimitives.WriteInt64BigEndian(batch, 0);
-        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(batch.AsSpan(8), batch.Length - 12);
-        batch[16] = 2;
+        var span = batch.AsSpan();
+        System.Buffers.Binary.BinaryPrimitives.WriteInt64BigEndian(span, 0);               // base offset
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(span[8..], batch.Length - 12); // batch length
+        span[16] = 2;                                                                          // magic
+        System.Buffers.Binary.BinaryPrimitives.WriteInt16BigEndian(span[21..], 0);             // attributes: no compression
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(span[23..], 0);             // last offset delta
+        System.Buffers.Binary.BinaryPrimitives.WriteInt64BigEndian(span[43..], -1);            // producer id
+        System.Buffers.Binary.BinaryPrimitives.WriteInt16BigEndian(span[51..], -1);            // producer epoch
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(span[53..], -1);            // base sequence
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(span[57..], 1);             // records count
+        var crc = Herald.Protocol.Records.Crc32C.Compute(span[21..]);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(span[17..], crc ^ 0xDEADBEEF); // a wrong CRC
         return batch;
     }
 

@@ -1,0 +1,52 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Spectre.Console;
+
+namespace Herald.Cli;
+
+/// <summary>How commands write JSON, tables and progress.</summary>
+internal static class CliOutput
+{
+    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
+    {
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    private static readonly JsonSerializerOptions IndentedJsonOptions = new(JsonOptions) { WriteIndented = true };
+
+    /// <summary>One JSON value on one line (for streams of records).</summary>
+    public static string ToJsonLine<T>(T value) => JsonSerializer.Serialize(value, JsonOptions);
+
+    /// <summary>One JSON document, indented, followed by a newline.</summary>
+    public static void WriteJson<T>(TextWriter writer, T value) => writer.WriteLine(JsonSerializer.Serialize(value, IndentedJsonOptions));
+
+    /// <summary>Renders a Spectre.Console widget to <paramref name="writer"/>, colored only when it is a terminal.</summary>
+    public static void Render(TextWriter writer, Spectre.Console.Rendering.IRenderable renderable, bool isTerminal)
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(writer),
+            Ansi = isTerminal ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = isTerminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.No,
+        });
+        console.Write(renderable);
+    }
+
+    /// <summary>Runs <paramref name="work"/> with a live status line on stderr when it is a terminal; otherwise silently.</summary>
+    /// <remarks>The callback passed to <paramref name="work"/> updates the status text and may be called from any thread.</remarks>
+    public static async Task<T> WithStatusAsync<T>(CliConsole console, string initial, Func<Action<string>, Task<T>> work)
+    {
+        if (!console.ErrorIsTerminal)
+        {
+            return await work(static _ => { }).ConfigureAwait(false);
+        }
+
+        var terminal = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(console.Error),
+            Interactive = InteractionSupport.Yes,
+        });
+        return await terminal.Status().StartAsync(initial, context => work(text => context.Status(Markup.Escape(text)))).ConfigureAwait(false);
+    }
+}

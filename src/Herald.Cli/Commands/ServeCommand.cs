@@ -1,0 +1,140 @@
+using System.CommandLine;
+using System.Net;
+using System.Net.Sockets;
+using Herald.Broker.Log;
+using Herald.Server;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+
+namespace Herald.Cli.Commands;
+
+/// <summary><c>herald serve</c>: runs the broker, the schema registry and the HTTP endpoints until SIGINT or SIGTERM.</summary>
+internal sealed class ServeCommand : Command
+{
+    private static readonly HeraldServerOptions Defaults = new();
+
+    private readonly Option<string> data = new("--data") { Description = "Data directory", HelpName = "DIR", DefaultValueFactory = _ => Defaults.DataDirectory };
+    private readonly Option<string> kafka = new("--kafka") { Description = "Kafka listener", HelpName = "HOST:PORT", DefaultValueFactory = _ => Defaults.KafkaListen };
+    private readonly Option<string> registry = new("--registry") { Description = "Schema registry listener", HelpName = "HOST:PORT", DefaultValueFactory = _ => Defaults.RegistryListen };
+    private readonly Option<string> http = new("--http") { Description = "HTTP listener (health, metrics, console)", HelpName = "HOST:PORT", DefaultValueFactory = _ => Defaults.HttpListen };
+    private readonly Option<bool> fsync = new("--fsync") { Description = "fsync every append before acknowledging it" };
+    private readonly Option<bool> noAutoCreate = new("--no-auto-create-topics") { Description = "Reject produce/fetch for unknown topics instead of creating them" };
+    private readonly Option<int> partitions = new Option<int>("--partitions") { Description = "Partitions of an auto-created topic", HelpName = "N", DefaultValueFactory = _ => Defaults.DefaultPartitions }.AtLeast(1);
+    private readonly CliConsole console;
+
+    public ServeCommand(CliConsole console)
+        : base("serve", "Run the Herald broker, schema registry and HTTP endpoints in this process")
+    {
+        this.console = console;
+        Options.Add(data);
+        Options.Add(kafka);
+        Options.Add(registry);
+        Options.Add(http);
+        Options.Add(fsync);
+        Options.Add(noAutoCreate);
+        Options.Add(partitions);
+        SetAction(RunAsync);
+    }
+
+    /// <summary>Maps the parsed options onto the server's options; throws <see cref="CliException"/> for a malformed address.</summary>
+    internal HeraldServerOptions ToServerOptions(ParseResult result)
+    {
+        return Defaults with
+        {
+            DataDirectory = result.GetValue(data)!,
+            KafkaListen = Endpoint.Parse(result.GetValue(kafka)!, "--kafka").ToString(),
+            RegistryListen = Endpoint.Parse(result.GetValue(registry)!, "--registry").ToString(),
+            HttpListen = Endpoint.Parse(result.GetValue(http)!, "--http").ToString(),
+            AutoCreateTopics = !result.GetValue(noAutoCreate),
+            DefaultPartitions = result.GetValue(partitions),
+            Log = result.GetValue(fsync) ? new LogOptions { Flush = FlushPolicy.EveryAppend } : Defaults.Log,
+            ConfigureLogging = LogToStandardError,
+        };
+    }
+
+    private async Task<int> RunAsync(ParseResult result, CancellationToken cancellationToken)
+    {
+        var options = ToServerOptions(result);
+        EnsureFree(options.KafkaListen, "kafka");
+        EnsureFree(options.RegistryListen, "registry");
+        EnsureFree(options.HttpListen, "http");
+
+        HeraldServer server;
+        try
+        {
+            server = await HeraldServer.StartAsync(options, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException and not CliException)
+        {
+            throw new CliException($"cannot start herald: {FirstLine(e)}", e);
+        }
+
+        await using (server.ConfigureAwait(false))
+        {
+            await console.Out.WriteLineAsync($"herald ready: {server.DescribeListeners()}").ConfigureAwait(false);
+            await console.Out.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+            try
+            {
+                await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+
+        return 0;
+    }
+
+    /// <summary>Keeps stdout for the ready line, which scripts wait for.</summary>
+    internal static void LogToStandardError(ILoggingBuilder logging) =>
+        logging.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+
+    /// <summary>Names the listener whose port is taken, which a bind failure deep inside the server would not.</summary>
+    private static void EnsureFree(string listen, string name)
+    {
+        var endpoint = Endpoint.Parse(listen, "--" + name);
+        if (endpoint.Port == 0)
+        {
+            return;
+        }
+
+        IPAddress[] addresses;
+        try
+        {
+            addresses = IPAddress.TryParse(endpoint.Host, out var address) ? [address] : Dns.GetHostAddresses(endpoint.Host);
+        }
+        catch (SocketException)
+        {
+            throw new CliException($"cannot listen on {listen} ({name}): unknown host '{endpoint.Host}'");
+        }
+
+        foreach (var address in addresses)
+        {
+            var probe = new TcpListener(address, endpoint.Port);
+            try
+            {
+                probe.Start();
+            }
+            catch (SocketException e)
+            {
+                var reason = e.SocketErrorCode == SocketError.AddressAlreadyInUse ? "address already in use" : e.Message;
+                throw new CliException($"cannot listen on {listen} ({name}): {reason}");
+            }
+            finally
+            {
+                probe.Stop();
+            }
+        }
+    }
+
+    private static string FirstLine(Exception e)
+    {
+        while (e is AggregateException { InnerException: { } inner })
+        {
+            e = inner;
+        }
+
+        return e.Message.Split('\n', 2)[0].Trim();
+    }
+}

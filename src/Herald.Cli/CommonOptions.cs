@@ -1,0 +1,30 @@
+using System.CommandLine;
+
+namespace Herald.Cli;
+
+/// <summary>The options shared by every command that talks to a broker or a registry.</summary>
+/// <remarks>Each call returns a new option, so every command owns its own instance.</remarks>
+internal static class CommonOptions
+{
+    public const string DefaultBootstrap = "127.0.0.1:9092";
+    public const string DefaultRegistry = "http://127.0.0.1:8081";
+
+    public static Option<string> Bootstrap() => new("--bootstrap", "-b")
+    {
+        Description = "Broker address, HOST:PORT (comma-separated for several)",
+        HelpName = "HOST:PORT",
+        DefaultValueFactory = _ => DefaultBootstrap,
+    };
+
+    public static Option<string> Registry() => new("--registry")
+    {
+        Description = "Schema registry base URL",
+        HelpName = "URL",
+        DefaultValueFactory = _ => DefaultRegistry,
+    };
+
+    public static Option<bool> Json(string description = "Machine-readable JSON on stdout") => new("--json")
+    {
+        Description = description,
+    };
+}

@@ -1,0 +1,39 @@
+namespace Herald.Cli.Tests;
+
+public sealed class HelpTests
+{
+    public static TheoryData<string, string[]> Commands => new()
+    {
+        { "", ["serve", "topic", "produce", "consume"] },
+        { "serve", ["--data", "--kafka", "--registry", "--http", "--fsync", "--no-auto-create-topics", "--partitions"] },
+        { "topic", ["create", "list", "describe"] },
+        { "topic create", ["<name>", "--partitions", "--config", "--bootstrap"] },
+        { "topic list", ["--json", "--bootstrap"] },
+        { "topic describe", ["<name>", "--json", "--bootstrap"] },
+        { "produce", ["<topic>", "--key-separator", "--partition", "--acks", "--json", "--bootstrap"] },
+        { "consume", ["<topic>", "--group", "--from-beginning", "--count", "--timeout", "--print-key", "--json", "--bootstrap"] },
+    };
+
+    [Theory]
+    [MemberData(nameof(Commands))]
+    public async Task Help_exits_zero_and_lists_every_option(string command, string[] expected)
+    {
+        var run = await CliRun.RunAsync([.. command.Split(' ', StringSplitOptions.RemoveEmptyEntries), "--help"]);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Empty(run.Stderr);
+        Assert.Contains("Description:", run.Stdout, StringComparison.Ordinal);
+        foreach (var option in expected)
+        {
+            Assert.Contains(option, run.Stdout, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Broker_options_default_to_the_local_broker()
+    {
+        var run = await CliRun.RunAsync(["produce", "--help"]);
+
+        Assert.Contains("127.0.0.1:9092", run.Stdout, StringComparison.Ordinal);
+    }
+}
