@@ -55,6 +55,12 @@ public sealed record E2eOptions
     /// <summary>The nats-server executable.</summary>
     public string NatsServer { get; init; } = "nats-server";
 
+    /// <summary>librdkafka settings added to Herald's producers (<c>--kafka-producer key=value</c>); none by default.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> KafkaProducer { get; init; } = [];
+
+    /// <summary>librdkafka settings added to Herald's consumers (<c>--kafka-consumer key=value</c>); none by default.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> KafkaConsumer { get; init; } = [];
+
     /// <summary>Markdown file the results table is written to, if any.</summary>
     public string? Out { get; init; }
 
@@ -73,6 +79,8 @@ public sealed record E2eOptions
           --no-herald             skip Herald (peer only)
           --no-build              do not build src/Herald.Cli first
           --nats-server PATH      nats-server executable (default nats-server on PATH)
+          --kafka-producer K=V    add a librdkafka setting to Herald's producers (repeatable)
+          --kafka-consumer K=V    add a librdkafka setting to Herald's consumers (repeatable)
           --out FILE              also write the Markdown results to FILE
         """;
 
@@ -101,6 +109,8 @@ public sealed record E2eOptions
                 "--no-herald" => options with { Herald = HeraldMode.Skip },
                 "--no-build" => options with { NoBuild = true },
                 "--nats-server" => options with { NatsServer = Value() },
+                "--kafka-producer" => options with { KafkaProducer = [.. options.KafkaProducer, Setting(Value(), "--kafka-producer")] },
+                "--kafka-consumer" => options with { KafkaConsumer = [.. options.KafkaConsumer, Setting(Value(), "--kafka-consumer")] },
                 "--out" => options with { Out = Value() },
                 var other => throw new ArgumentException($"unknown option '{other}'"),
             };
@@ -113,6 +123,14 @@ public sealed record E2eOptions
         int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int value) && value > 0
             ? value
             : throw new ArgumentException($"{name} '{text}': expected a positive integer");
+
+    private static KeyValuePair<string, string> Setting(string text, string name)
+    {
+        int equals = text.IndexOf('=', StringComparison.Ordinal);
+        return equals > 0
+            ? new KeyValuePair<string, string>(text[..equals].Trim(), text[(equals + 1)..].Trim())
+            : throw new ArgumentException($"{name} '{text}': expected key=value, e.g. fetch.queue.backoff.ms=10");
+    }
 
     private static int[] List(string text, string name) =>
         text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(s => Positive(s, name)).ToArray();

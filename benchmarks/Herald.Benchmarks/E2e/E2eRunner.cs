@@ -40,7 +40,7 @@ public sealed class E2eRunner(E2eOptions options)
                         continue;
                     }
 
-                    await RunRowAsync(new HeraldTarget(options.Herald), row, partitions, latency: partitions == options.Partitions[0], cancellationToken)
+                    await RunRowAsync(new HeraldTarget(options), row, partitions, latency: partitions == options.Partitions[0], cancellationToken)
                         .ConfigureAwait(false);
                 }
             }

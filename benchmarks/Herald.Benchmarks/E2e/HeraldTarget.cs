@@ -5,15 +5,16 @@ namespace Herald.Benchmarks.E2e;
 
 /// <summary>
 /// Herald driven by the real Kafka client (Confluent.Kafka / librdkafka): a fresh broker over a fresh data folder,
-/// as a <c>herald serve</c> process (default) or in-process.
+/// as a <c>herald serve</c> process (default) or in-process. Client settings are librdkafka's defaults plus
+/// <c>acks=all</c> and whatever <c>--kafka-producer</c>/<c>--kafka-consumer</c> add.
 /// </summary>
-public sealed partial class HeraldTarget(HeraldMode mode) : IBenchmarkTarget
+public sealed partial class HeraldTarget(E2eOptions options) : IBenchmarkTarget
 {
     private string? _dataDirectory;
     private HeraldHost? _host;
 
     /// <inheritdoc />
-    public string Name => mode == HeraldMode.InProcess ? "Herald (in-process)" : "Herald";
+    public string Name => options.Herald == HeraldMode.InProcess ? "Herald (in-process)" : "Herald";
 
     private string Bootstrap => _host?.Bootstrap ?? throw new InvalidOperationException("not started");
 
@@ -21,7 +22,7 @@ public sealed partial class HeraldTarget(HeraldMode mode) : IBenchmarkTarget
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         _dataDirectory = Scratch.CreateDirectory("herald-bench-");
-        _host = mode == HeraldMode.InProcess
+        _host = options.Herald == HeraldMode.InProcess
             ? await HeraldHost.StartInProcessAsync(_dataDirectory, cancellationToken).ConfigureAwait(false)
             : await HeraldHost.StartProcessAsync(_dataDirectory, cancellationToken).ConfigureAwait(false);
     }
@@ -37,24 +38,34 @@ public sealed partial class HeraldTarget(HeraldMode mode) : IBenchmarkTarget
     public long? PeakRssBytes() => _host?.PeakRssBytes();
 
     /// <summary>The producer settings: librdkafka defaults except acks=all (and linger for the latency run).</summary>
-    private ProducerConfig ProducerConfig(double? lingerMs = null) => new()
+    private ProducerConfig ProducerConfig(double? lingerMs = null)
     {
-        BootstrapServers = Bootstrap,
-        Acks = Acks.All,
-        LingerMs = lingerMs,
-    };
+        var config = new ProducerConfig { BootstrapServers = Bootstrap, Acks = Acks.All, LingerMs = lingerMs };
+        foreach (var (key, value) in options.KafkaProducer)
+        {
+            config.Set(key, value);
+        }
+
+        return config;
+    }
 
     /// <summary>A consumer that is only ever assigned partitions (no group membership, no commits).</summary>
     private IConsumer<Ignore, byte[]> AssignedConsumer(string topic, int partitions)
     {
-        var consumer = new ConsumerBuilder<Ignore, byte[]>(new ConsumerConfig
+        var config = new ConsumerConfig
         {
             BootstrapServers = Bootstrap,
             // Confluent.Kafka insists on a group.id; with Assign and no commits it is never joined.
             GroupId = "herald-bench-" + Guid.NewGuid().ToString("N"),
             EnableAutoCommit = false,
             EnableAutoOffsetStore = false,
-        }).Build();
+        };
+        foreach (var (key, value) in options.KafkaConsumer)
+        {
+            config.Set(key, value);
+        }
+
+        var consumer = new ConsumerBuilder<Ignore, byte[]>(config).Build();
         consumer.Assign(Enumerable.Range(0, partitions).Select(p => new TopicPartitionOffset(topic, p, Offset.Beginning)));
         return consumer;
     }

@@ -16,6 +16,12 @@ public static class Report
         md.AppendLine(Inv, $"Run {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC — {Environment.ProcessorCount} cores, {TotalMemoryGiB()} GiB, {RuntimeInformation.OSDescription}, .NET {Environment.Version}");
         md.AppendLine(Inv, $"{options.Records:N0} records per run, acks=all (Kafka) / JetStream publish acks (NATS); latency: {options.LatencyRate:N0} msg/s for {options.LatencySeconds} s after 1 s warm-up, Kafka producer linger.ms={HeraldTarget.LatencyLingerMs}.");
         md.AppendLine(Inv, $"Clients: Confluent.Kafka {Version(typeof(Confluent.Kafka.Library))} (librdkafka {Confluent.Kafka.Library.VersionString}), NATS.Net {Version(typeof(NATS.Client.Core.NatsConnection))}. Herald: {HeraldMode(options)}.");
+        if (options.KafkaProducer.Count + options.KafkaConsumer.Count > 0)
+        {
+            md.AppendLine("Extra librdkafka settings: " + string.Join(", ",
+                options.KafkaProducer.Select(s => $"producer {s.Key}={s.Value}").Concat(options.KafkaConsumer.Select(s => $"consumer {s.Key}={s.Value}"))) + ".");
+        }
+
         md.AppendLine();
         md.AppendLine("| Broker | Shape | Value | Produce msg/s | Produce MB/s | Consume msg/s | Consume MB/s | e2e p50 ms | p99 ms | p99.9 ms | max ms | Peak RSS MiB | Notes |");
         md.AppendLine("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|");
