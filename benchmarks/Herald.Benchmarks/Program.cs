@@ -1,0 +1,40 @@
+using BenchmarkDotNet.Running;
+using Herald.Benchmarks.E2e;
+
+namespace Herald.Benchmarks;
+
+/// <summary>Entry point of the perf rig: <c>e2e</c> runs the end-to-end comparison, <c>micro</c> the BenchmarkDotNet suite.</summary>
+public static class Program
+{
+    /// <summary>Dispatches to a subcommand.</summary>
+    public static async Task<int> Main(string[] args)
+    {
+        var command = args.Length > 0 ? args[0] : "help";
+        var rest = args.Skip(1).ToArray();
+        switch (command)
+        {
+            case "e2e":
+                return await E2eCommand.RunAsync(rest).ConfigureAwait(false);
+            case "micro":
+                BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(rest);
+                return 0;
+            case "help" or "--help" or "-h":
+                Console.WriteLine(Usage);
+                return 0;
+            default:
+                Console.Error.WriteLine($"unknown command '{command}'");
+                Console.Error.WriteLine(Usage);
+                return 2;
+        }
+    }
+
+    private const string Usage = """
+        usage: Herald.Benchmarks <command> [options]
+
+          e2e     Herald (Kafka protocol, Confluent.Kafka client) vs NATS JetStream, end to end:
+                  produce/consume throughput, end-to-end latency at a fixed rate, broker peak RSS.
+                  Run `e2e --help` for its options.
+          micro   BenchmarkDotNet micro-benchmarks of the protocol codec; any BenchmarkDotNet
+                  arguments follow, e.g. `micro --filter '*'`.
+        """;
+}
