@@ -2,6 +2,9 @@ using System.Net;
 using System.Text.Json;
 using Herald.Broker;
 using Herald.Broker.Network;
+using Herald.Registry;
+using Herald.Registry.Api;
+using Herald.Registry.Formats;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
@@ -22,11 +25,12 @@ public sealed class HeraldServer : IAsyncDisposable
     private readonly WebApplication _app;
     private int _disposed;
 
-    private HeraldServer(HeraldServerOptions options, WebApplication app, KafkaBroker broker)
+    private HeraldServer(HeraldServerOptions options, WebApplication app, KafkaBroker broker, SchemaRegistry registry)
     {
         Options = options;
         _app = app;
         Broker = broker;
+        Registry = registry;
     }
 
     /// <summary>The options the server was started with.</summary>
@@ -34,6 +38,12 @@ public sealed class HeraldServer : IAsyncDisposable
 
     /// <summary>The broker behind the Kafka listener.</summary>
     public KafkaBroker Broker { get; }
+
+    /// <summary>The schema registry behind the registry listener.</summary>
+    public SchemaRegistry Registry { get; }
+
+    /// <summary>The schema registry base URL, e.g. <c>http://127.0.0.1:8081</c>.</summary>
+    public Uri RegistryAddress { get; private set; } = new("http://127.0.0.1:8081");
 
     /// <summary>The bootstrap address Kafka clients use, e.g. <c>127.0.0.1:9092</c> (the real port when 0 was asked for).</summary>
     public string KafkaBootstrap { get; private set; } = string.Empty;
@@ -48,6 +58,7 @@ public sealed class HeraldServer : IAsyncDisposable
     {
         var kafkaEndPoint = ListenAddress.Parse(options.KafkaListen, "--kafka");
         var httpEndPoint = ListenAddress.Parse(options.HttpListen, "--http");
+        var registryEndPoint = ListenAddress.Parse(options.RegistryListen, "--registry");
         var dataDirectory = Path.GetFullPath(options.DataDirectory);
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
@@ -72,10 +83,19 @@ public sealed class HeraldServer : IAsyncDisposable
                 InitialRebalanceDelayMs = options.InitialRebalanceDelayMs,
             },
             sp.GetRequiredService<ILoggerFactory>()));
+        builder.Services.AddSingleton(sp => new SchemaRegistry(
+            new RegistryOptions
+            {
+                DataDirectory = Path.Combine(dataDirectory, "registry"),
+                Fsync = options.Log.Flush == Herald.Broker.Log.FlushPolicy.EveryAppend,
+            },
+            new SchemaFormats(SchemaFormatCatalog.All),
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger<SchemaRegistry>()));
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
 
         ListenOptions? kafkaListener = null;
         ListenOptions? httpListener = null;
+        ListenOptions? registryListener = null;
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
@@ -85,15 +105,29 @@ public sealed class HeraldServer : IAsyncDisposable
                 listen.UseConnectionHandler<KafkaConnectionHandler>();
             });
             kestrel.Listen(httpEndPoint, listen => httpListener = listen);
+            kestrel.Listen(registryEndPoint, listen => registryListener = listen);
         });
 
         var app = builder.Build();
         var broker = app.Services.GetRequiredService<KafkaBroker>();
+        var registry = app.Services.GetRequiredService<SchemaRegistry>();
+
+        // Kestrel serves both HTTP listeners from one pipeline; the local port says which API a request is for.
+        app.MapWhen(c => c.Connection.LocalPort == registryListener!.IPEndPoint!.Port, branch =>
+        {
+            branch.UseRouting();
+            branch.UseEndpoints(routes =>
+            {
+                routes.MapSchemaRegistry(registry);
+                routes.MapFallback(c => Results.Json(new { error_code = 404, message = $"HTTP 404 Not Found: {c.Request.Method} {c.Request.Path}" }, statusCode: 404).ExecuteAsync(c));
+            });
+        });
         app.MapGet("/health", () => Results.Json(new
         {
             status = "ok",
             topics = broker.Topics.All.Count,
         }));
+        app.MapGet("/metrics", () => Results.Text(PrometheusMetrics.Render(broker, registry), "text/plain; version=0.0.4; charset=utf-8"));
 
         try
         {
@@ -108,10 +142,12 @@ public sealed class HeraldServer : IAsyncDisposable
 
         var kafkaBound = kafkaListener!.IPEndPoint!;
         var httpBound = httpListener!.IPEndPoint!;
+        var registryBound = registryListener!.IPEndPoint!;
         var advertisedHost = options.AdvertisedHost ?? AdvertisableHost(kafkaBound.Address);
         broker.AdvertisedListener = (advertisedHost, kafkaBound.Port);
-        var server = new HeraldServer(options, app, broker)
+        var server = new HeraldServer(options, app, broker, registry)
         {
+            RegistryAddress = new Uri($"http://{UriHost(registryBound.Address)}:{registryBound.Port}"),
             KafkaBootstrap = $"{advertisedHost}:{kafkaBound.Port}",
             HttpAddress = new Uri($"http://{UriHost(httpBound.Address)}:{httpBound.Port}"),
         };
@@ -139,11 +175,12 @@ public sealed class HeraldServer : IAsyncDisposable
         await _app.StopAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
         await Broker.DisposeAsync().ConfigureAwait(false);
+        Registry.Dispose();
     }
 
     /// <summary>A one-line description of every address, for the ready line of <c>herald serve</c>.</summary>
     public string DescribeListeners() =>
-        $"kafka {KafkaBootstrap}, http {HttpAddress.ToString().TrimEnd('/')}, data {Path.GetFullPath(Options.DataDirectory)}";
+        $"kafka {KafkaBootstrap}, registry {RegistryAddress.ToString().TrimEnd('/')}, http {HttpAddress.ToString().TrimEnd('/')}, data {Path.GetFullPath(Options.DataDirectory)}";
 
     internal static string ToJson(object value) => JsonSerializer.Serialize(value);
 }

@@ -37,6 +37,7 @@ public static class TestBroker
             DataDirectory = dataDirectory,
             KafkaListen = "127.0.0.1:0",
             HttpListen = "127.0.0.1:0",
+            RegistryListen = "127.0.0.1:0",
             InitialRebalanceDelayMs = 0,
             ConfigureLogging = logging => logging.SetMinimumLevel(LogLevel.Warning),
         };

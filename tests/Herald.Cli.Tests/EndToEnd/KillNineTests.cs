@@ -18,7 +18,7 @@ public sealed partial class KillNineTests
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (var argument in new[] { Path.Combine(AppContext.BaseDirectory, "herald.dll"), "serve", "--data", data, "--kafka", "127.0.0.1:0", "--http", "127.0.0.1:0" })
+        foreach (var argument in new[] { Path.Combine(AppContext.BaseDirectory, "herald.dll"), "serve", "--data", data, "--kafka", "127.0.0.1:0", "--registry", "127.0.0.1:0", "--http", "127.0.0.1:0" })
         {
             start.ArgumentList.Add(argument);
         }
