@@ -37,8 +37,7 @@ internal sealed partial class AvroCompatibilityChecker
             differences.AddRange(Check(readerField.Schema, writerField.Schema, fieldPath));
             if (!Newtonsoft.Json.Linq.JToken.DeepEquals(readerField.DefaultValue, writerField.DefaultValue))
             {
-                differences.Add(Compatible(fieldPath, AvroDifferenceKinds.DefaultChanged,
-                    $"the default of field '{readerField.Name}' changed from {Json(writerField.DefaultValue)} to {Json(readerField.DefaultValue)}: it only applies when a value is absent"));
+                differences.Add(Compatible(fieldPath, AvroDifferenceKinds.DefaultChanged, DefaultChange(readerField.Name, writerField.DefaultValue, readerField.DefaultValue)));
             }
 
             if (readerField.Documentation != writerField.Documentation)
@@ -168,6 +167,13 @@ internal sealed partial class AvroCompatibilityChecker
 
     private static bool SameNamedType(NamedSchema reader, NamedSchema writer) =>
         reader.Tag == writer.Tag && (reader.Name == writer.Name || Aliases(reader).Contains(writer.Fullname));
+
+    private static string DefaultChange(string field, Newtonsoft.Json.Linq.JToken? from, Newtonsoft.Json.Linq.JToken? to) => (from, to) switch
+    {
+        (null, _) => $"field '{field}' gained the default {Json(to)}",
+        (_, null) => $"field '{field}' lost its default {Json(from)}",
+        _ => $"the default of field '{field}' changed from {Json(from)} to {Json(to)}: it only applies to data that lacks the field",
+    };
 
     private static string Json(Newtonsoft.Json.Linq.JToken? value) => value?.ToString(Newtonsoft.Json.Formatting.None) ?? "none";
 }

@@ -62,7 +62,10 @@ internal sealed partial class AvroCompatibilityChecker
             // Every value the old union can hold must be readable by the new, non-union type.
             foreach (var branch in writerUnion.Schemas)
             {
-                differences.AddRange(Check(reader, branch, path));
+                differences.AddRange(Check(reader, branch, path).Select(difference =>
+                    difference is { IsCompatible: false, Kind: AvroDifferenceKinds.TypeMismatch } && difference.Path == path
+                        ? difference with { Message = $"the type changed from {Describe(writerUnion)} to {Describe(reader)}: data written as {Describe(branch)} with the old schema cannot be read" }
+                        : difference));
             }
         }
         else if (r is UnionSchema readerUnion)

@@ -16,7 +16,7 @@ internal static class AvroSchemaParser
 
         var canonical = AvroCanonicalJson.Normalize(text, "the schema");
         var names = ResolveReferences(references);
-        var schema = ParseOne(text, names, "the schema");
+        var schema = ParseOne(text, names, where: "");
         AvroDefaultValidator.Validate(schema);
         return new AvroParsedSchema(text, canonical, schema);
     }
@@ -36,7 +36,7 @@ internal static class AvroSchemaParser
                 try
                 {
                     AvroCanonicalJson.Normalize(text, $"reference '{name}'");
-                    ParseOne(text, attempt, $"reference '{name}'");
+                    ParseOne(text, attempt, where: $" in reference '{name}'");
                     names = attempt;
                 }
                 catch (InvalidSchemaException e)
@@ -68,9 +68,9 @@ internal static class AvroSchemaParser
         return copy;
     }
 
-    private static AvroSchema ParseOne(string text, SchemaNames names, string what)
+    private static AvroSchema ParseOne(string text, SchemaNames names, string where)
     {
-        if (TryNamedReference(text, names, what) is { } named)
+        if (TryNamedReference(text, names, where) is { } named)
         {
             return named;
         }
@@ -81,12 +81,12 @@ internal static class AvroSchemaParser
         }
         catch (Exception e) when (e is AvroException or Newtonsoft.Json.JsonException or FormatException or ArgumentException or InvalidCastException)
         {
-            throw new InvalidSchemaException($"Invalid Avro schema in {what}: {Explain(e.Message)}", e);
+            throw new InvalidSchemaException($"Invalid Avro schema{where}: {Explain(e.Message)}", e);
         }
     }
 
     // Apache.Avro only accepts primitive type names as a bare JSON string; Avro Java also accepts a defined name.
-    private static NamedSchema? TryNamedReference(string text, SchemaNames names, string what)
+    private static NamedSchema? TryNamedReference(string text, SchemaNames names, string where)
     {
         using var document = JsonDocument.Parse(text);
         if (document.RootElement.ValueKind != JsonValueKind.String)
@@ -108,7 +108,7 @@ internal static class AvroSchemaParser
             }
         }
 
-        throw new InvalidSchemaException($"Invalid Avro schema in {what}: unknown type '{name}': not a primitive type and not defined by a reference.");
+        throw new InvalidSchemaException($"Invalid Avro schema{where}: unknown type '{name}': not a primitive type and not defined by a reference.");
     }
 
     private static string Explain(string message) =>
