@@ -1,9 +1,10 @@
 using Herald.Registry.Formats;
+using Herald.Registry.Formats.Avro;
 
 namespace Herald.Server;
 
 /// <summary>The schema formats <c>herald serve</c> installs.</summary>
-internal static class SchemaFormatCatalog
+public static class SchemaFormatCatalog
 {
-    public static IEnumerable<ISchemaFormat> All => [];
+    public static IEnumerable<ISchemaFormat> All => [new AvroFormat()];
 }
