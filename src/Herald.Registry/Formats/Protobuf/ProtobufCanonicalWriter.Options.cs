@@ -23,7 +23,7 @@ internal sealed partial class ProtobufCanonicalWriter
 
         foreach (var member in MembersByType.GetOrAdd(options.GetType(), FindMembers))
         {
-            if (!(bool)member.ShouldSerialize.Invoke(options, null)!)
+            if (member.ShouldSerialize is not null && !(bool)member.ShouldSerialize.Invoke(options, null)!)
             {
                 continue;
             }
@@ -69,9 +69,11 @@ internal sealed partial class ProtobufCanonicalWriter
     private static OptionMember[] FindMembers(Type type) =>
         type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
             .Select(p => (Property: p, Member: p.GetCustomAttribute<ProtoMemberAttribute>(), ShouldSerialize: type.GetMethod("ShouldSerialize" + p.Name, Type.EmptyTypes)))
-            .Where(m => m.Member is not null && m.ShouldSerialize is not null && m.ShouldSerialize.ReturnType == typeof(bool))
+            // Scalars say whether they are set through ShouldSerializeX; nested option messages (editions' features) by being non-null.
+            .Where(m => m.Member is not null
+                && (m.ShouldSerialize?.ReturnType == typeof(bool) || m.Property.PropertyType.GetCustomAttribute<ProtoContractAttribute>() is not null))
             .OrderBy(m => m.Member!.Tag)
-            .Select(m => new OptionMember(m.Member!.Name ?? m.Property.Name, m.Property, m.ShouldSerialize!))
+            .Select(m => new OptionMember(m.Member!.Name ?? m.Property.Name, m.Property, m.ShouldSerialize))
             .ToArray();
 
     private static string FormatValue(object value) => value switch
@@ -112,5 +114,5 @@ internal sealed partial class ProtobufCanonicalWriter
         return quoted.Append('"').ToString();
     }
 
-    private sealed record OptionMember(string Name, PropertyInfo Property, MethodInfo ShouldSerialize);
+    private sealed record OptionMember(string Name, PropertyInfo Property, MethodInfo? ShouldSerialize);
 }

@@ -11,6 +11,17 @@ internal static class ProtobufParser
 
     public static ProtobufParsedSchema Parse(string schema, IReadOnlyDictionary<string, string> references)
     {
+        if (string.IsNullOrWhiteSpace(schema))
+        {
+            throw new InvalidSchemaException("Invalid Protobuf schema: the schema is empty.");
+        }
+
+        ProtobufNestingGuard.Check(schema, "the schema");
+        foreach (var (name, text) in references)
+        {
+            ProtobufNestingGuard.Check(text, $"reference '{name}'");
+        }
+
         var rootName = ChooseRootName(references);
         var set = new FileDescriptorSet { FileSystem = new ReferenceFileSystem(references) };
         // Imports are looked up as "" + path, i.e. the reference name exactly as written in the import statement.

@@ -180,4 +180,30 @@ public sealed class ProtobufParseTests
         Assert.Equal(Parse(text).Canonical, Parse(text).Canonical);
         Assert.Contains("optional int32 a = 1 [default = \"5\"];", Parse(text).Canonical, StringComparison.Ordinal);
     }
+    [Theory]
+    [InlineData("")]
+    [InlineData("  \n ")]
+    public void Empty_schema_is_invalid(string text)
+    {
+        Assert.Throws<InvalidSchemaException>(() => Parse(text));
+    }
+
+    [Fact]
+    public void Pathologically_deep_nesting_is_rejected_before_parsing()
+    {
+        var text = "syntax = \"proto3\";\n" + string.Concat(Enumerable.Repeat("message M { ", 5000)) + new string('}', 5000);
+
+        var error = Assert.Throws<InvalidSchemaException>(() => Parse(text));
+
+        Assert.Contains("nests deeper", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Braces_in_comments_and_strings_do_not_count_as_nesting()
+    {
+        var noise = new string('{', 500);
+        var schema = Parse($"syntax = \"proto3\";\n// {noise}\n/* {noise} */\noption java_package = \"{noise}\";\nmessage M {{ string a = 1; }}");
+
+        Assert.Equal(["M"], schema.MessageNames);
+    }
 }
