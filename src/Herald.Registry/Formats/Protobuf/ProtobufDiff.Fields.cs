@@ -90,13 +90,22 @@ internal sealed partial class ProtobufDiff
             return;
         }
 
-        var outer = _differences;
-        _differences = [];
-        CompareMessage(original.FullName, update.FullName, original.Entry.Message, update.Entry.Message);
-        var inner = _differences;
-        _differences = outer;
-        _differences.AddRange(inner);
-        if (inner.Any(d => !d.IsCompatible))
+        // A referenced pair is compared once per diff: many fields of one imported type, or a chain of imports that
+        // reference each other several times, would otherwise repeat the same work exponentially.
+        var pair = (original.FullName, update.FullName);
+        if (!_referencedVerdicts.TryGetValue(pair, out var compatible))
+        {
+            var outer = _differences;
+            _differences = [];
+            CompareMessage(original.FullName, update.FullName, original.Entry.Message, update.Entry.Message);
+            var inner = _differences;
+            _differences = outer;
+            _differences.AddRange(inner);
+            compatible = inner.All(d => d.IsCompatible);
+            _referencedVerdicts[pair] = compatible;
+        }
+
+        if (!compatible)
         {
             Add(path, FieldNamedTypeChanged, $"{subject} refers to {update}, which changed incompatibly (see the differences above)");
         }

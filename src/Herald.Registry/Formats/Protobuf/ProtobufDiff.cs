@@ -16,6 +16,7 @@ internal sealed partial class ProtobufDiff
 
     // Pairs of messages being compared right now: a recursive message type is compared once, not forever.
     private readonly HashSet<(string Original, string Update)> _comparing = [];
+    private readonly Dictionary<(string Original, string Update), bool> _referencedVerdicts = [];
     private List<SchemaDifference> _differences = [];
 
     private ProtobufDiff(ProtobufTypeTable original, ProtobufTypeTable update, CancellationToken cancellationToken)

@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using Google.Protobuf.Reflection;
 
 namespace Herald.Registry.Formats.Protobuf;
@@ -9,13 +11,14 @@ internal sealed class ProtobufTypeTable
 
     public ProtobufTypeTable(FileDescriptorSet set, FileDescriptorProto root, IReadOnlyDictionary<string, string> references)
     {
+        var files = set.Files.ToDictionary(f => f.Name, StringComparer.Ordinal);
+        var identities = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var file in set.Files)
         {
-            // Which copy of a type it is: Confluent compares the referenced subject and version; the import path plus its
-            // text is the same identity without a registry at hand. The schema's own types are all "local".
-            var source = ReferenceEquals(file, root)
-                ? string.Empty
-                : file.Name + "\n" + (references.TryGetValue(file.Name, out var text) ? text : "<built-in>");
+            // Which copy of a type it is: Confluent compares the referenced subject and version, and a version pins its
+            // own references; the import path and text of the file and of everything it imports is that identity
+            // without a registry at hand. The schema's own types are all "local".
+            var source = ReferenceEquals(file, root) ? string.Empty : Identity(file, files, identities, references);
             var package = file.Package ?? string.Empty;
             var syntax = string.IsNullOrEmpty(file.Syntax) ? "proto2" : file.Syntax;
             var prefix = package.Length == 0 ? string.Empty : package + ".";
@@ -29,6 +32,31 @@ internal sealed class ProtobufTypeTable
                 _types[prefix + @enum.Name] = new ProtobufTypeEntry(prefix + @enum.Name, package, syntax, source, null, @enum);
             }
         }
+    }
+
+    private static string Identity(
+        FileDescriptorProto file,
+        Dictionary<string, FileDescriptorProto> files,
+        Dictionary<string, string> identities,
+        IReadOnlyDictionary<string, string> references)
+    {
+        if (identities.TryGetValue(file.Name, out var known))
+        {
+            return known;
+        }
+
+        // Imports cannot be cyclic once processed, but a placeholder keeps a malformed set from recursing forever.
+        identities[file.Name] = file.Name;
+        var text = new StringBuilder(file.Name).Append('\n')
+            .Append(references.TryGetValue(file.Name, out var reference) ? reference : "<built-in>");
+        foreach (var dependency in file.Dependencies)
+        {
+            text.Append('\n').Append(files.TryGetValue(dependency, out var imported) ? Identity(imported, files, identities, references) : dependency);
+        }
+
+        var identity = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
+        identities[file.Name] = identity;
+        return identity;
     }
 
     public ProtobufTypeEntry? Find(string? typeName)

@@ -240,6 +240,31 @@ public sealed class ProtobufCompatibilityTests
     }
 
     [Fact]
+    public void Chains_of_imported_types_are_compared_once_per_pair()
+    {
+        // 40 levels, each referencing the next twice: comparing every use separately would take 2^40 steps.
+        Dictionary<string, string> Chain(string leafType)
+        {
+            var files = new Dictionary<string, string>();
+            for (var i = 0; i < 40; i++)
+            {
+                files[$"level{i}.proto"] = i == 39
+                    ? $"syntax = \"proto3\"; package deep; message L{i} {{ {leafType} v = 1; }}"
+                    : $"syntax = \"proto3\"; package deep; import \"level{i + 1}.proto\"; message L{i} {{ L{i + 1} a = 1; L{i + 1} b = 2; }}";
+            }
+
+            return files;
+        }
+
+        const string schema = "syntax = \"proto3\"; package acme; import \"level0.proto\"; message Root { deep.L0 top = 1; }";
+
+        var differences = Diff(Parse(schema, Chain("string")), Parse(schema, Chain("int32")));
+
+        Assert.Single(differences, d => d.Kind == "FIELD_SCALAR_KIND_CHANGED");
+        Assert.Contains(differences, d => d.Kind == "FIELD_NAMED_TYPE_CHANGED" && d.Path == "acme.Root.top (field 1)");
+    }
+
+    [Fact]
     public void Identical_schemas_have_no_differences()
     {
         var schema = Parse("""
