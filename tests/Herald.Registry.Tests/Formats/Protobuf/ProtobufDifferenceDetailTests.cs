@@ -1,5 +1,3 @@
-using Herald.Registry.Formats;
-
 using static Herald.Registry.Tests.Formats.Protobuf.ProtobufTestSchemas;
 
 namespace Herald.Registry.Tests.Formats.Protobuf;
