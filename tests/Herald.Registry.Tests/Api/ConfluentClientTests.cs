@@ -68,6 +68,26 @@ public sealed class ConfluentClientTests
     }
 
     [Fact]
+    public async Task Protobuf_schemas_are_checked_by_field_number()
+    {
+        var server = await RegistryServer.Shared;
+        using var client = RegistryServer.Client(server);
+        var subject = RegistryServer.Subject("proto-value");
+        const string v1 = "syntax = \"proto3\";\npackage shop;\nmessage Order {\n  string id = 1;\n  int64 cents = 2;\n}\n";
+        const string renamed = "syntax = \"proto3\";\npackage shop;\n// renamed field, same number\nmessage Order {\n  string order_id = 1;\n  int64 cents = 2;\n  string note = 3;\n}\n";
+        const string retyped = "syntax = \"proto3\";\npackage shop;\nmessage Order {\n  int32 order_id = 1;\n  int64 cents = 2;\n}\n";
+
+        int id = await client.RegisterSchemaAsync(subject, new Schema(v1, SchemaType.Protobuf));
+        Assert.Equal(SchemaType.Protobuf, (await client.GetSchemaAsync(id)).SchemaType);
+        await client.RegisterSchemaAsync(subject, new Schema(renamed, SchemaType.Protobuf));
+
+        var refused = await Assert.ThrowsAsync<SchemaRegistryException>(() => client.RegisterSchemaAsync(subject, new Schema(retyped, SchemaType.Protobuf)));
+        Assert.Equal(HttpStatusCode.Conflict, refused.Status);
+        Assert.Contains("FIELD_SCALAR_KIND_CHANGED", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("field 1", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Unknown_subjects_versions_and_ids_get_confluents_error_codes()
     {
         var server = await RegistryServer.Shared;
