@@ -187,6 +187,9 @@ internal sealed partial class JsonSchemaLoader
         node.Id = scope.OptionalString("$id") ?? scope.OptionalString("id");
         node.Title = scope.OptionalString("title");
         node.Description = scope.OptionalString("description");
+        node.ConnectType = scope.Element.TryGetProperty("connect.type", out var connectType) && connectType.ValueKind == JsonValueKind.String
+            ? connectType.GetString()
+            : null;
         scope.OptionalString("$schema");
         scope.OptionalString("$comment");
         if (scope.Element.TryGetProperty("default", out var defaultValue))

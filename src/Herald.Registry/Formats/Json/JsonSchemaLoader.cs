@@ -34,11 +34,22 @@ internal sealed partial class JsonSchemaLoader
     public static (SchemaNode Root, string Canonical) Load(string schema, IReadOnlyDictionary<string, string> references)
     {
         var loader = new JsonSchemaLoader(references);
-        var root = loader.ParseDocument(RootDocument, schema);
-        var node = loader.LoadSchema(root, root.Root, [], 0);
-        loader.ResolvePendingReferences();
-        loader.RejectPureReferenceCycles();
-        return (node, JsonCanonicalizer.Canonicalize(root.Root));
+        try
+        {
+            var root = loader.ParseDocument(RootDocument, schema);
+            var node = loader.LoadSchema(root, root.Root, [], 0);
+            loader.ResolvePendingReferences();
+            loader.RejectPureReferenceCycles();
+            return (node, JsonCanonicalizer.Canonicalize(root.Root));
+        }
+        finally
+        {
+            // Nodes keep only strings and numbers, so the pooled JSON buffers can go back now.
+            foreach (var document in loader._documents.Values)
+            {
+                document.Json.Dispose();
+            }
+        }
     }
 
     private Document ParseDocument(string name, string text)
@@ -59,8 +70,9 @@ internal sealed partial class JsonSchemaLoader
         var rootElement = json.RootElement;
         if (rootElement.ValueKind is not (JsonValueKind.Object or JsonValueKind.True or JsonValueKind.False))
         {
-            throw new InvalidSchemaException(
-                $"A JSON Schema must be an object or a boolean, but {(name == RootDocument ? "the schema" : $"referenced schema '{name}'")} is {Describe(rootElement)}.");
+            var message = $"A JSON Schema must be an object or a boolean, but {(name == RootDocument ? "the schema" : $"referenced schema '{name}'")} is {Describe(rootElement)}.";
+            json.Dispose();
+            throw new InvalidSchemaException(message);
         }
 
         string? baseId = null;
@@ -71,7 +83,7 @@ internal sealed partial class JsonSchemaLoader
             baseId = id.GetString();
         }
 
-        var document = new Document(name, rootElement, baseId);
+        var document = new Document(name, json, baseId);
         _documents[name] = document;
         return document;
     }
@@ -203,5 +215,8 @@ internal sealed partial class JsonSchemaLoader
         return index < 0 ? message : message[..index];
     }
 
-    private sealed record Document(string Name, JsonElement Root, string? BaseId);
+    private sealed record Document(string Name, JsonDocument Json, string? BaseId)
+    {
+        public JsonElement Root => Json.RootElement;
+    }
 }

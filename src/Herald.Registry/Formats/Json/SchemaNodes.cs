@@ -36,6 +36,9 @@ internal abstract class SchemaNode
     public string? Default { get; set; }
 
     public bool HasDefault => Default is not null;
+
+    /// <summary>Kafka Connect's <c>connect.type</c> annotation; two <c>bytes</c> schemas count as the same type.</summary>
+    public string? ConnectType { get; set; }
 }
 
 internal sealed class EmptyNode : SchemaNode

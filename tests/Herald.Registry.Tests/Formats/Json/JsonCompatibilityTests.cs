@@ -121,6 +121,7 @@ public sealed class JsonCompatibilityTests
             """{"$defs":{"location":{"type":"string"}},"type":"object","properties":{"address":{"$ref":"#/$defs/location"}}}""",
             true, true, true, true
         },
+        { "connect.type bytes on both sides", """{"type":"string","connect.type":"bytes"}""", """{"type":"number","connect.type":"bytes"}""", true, true, true, true },
         {
             "recursive schema, leaf widened",
             """{"type":"object","properties":{"id":{"type":"integer"},"children":{"type":"array","items":{"$ref":"#"}}}}""",

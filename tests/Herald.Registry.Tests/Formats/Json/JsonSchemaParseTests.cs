@@ -116,6 +116,19 @@ public sealed class JsonSchemaParseTests
     }
 
     [Fact]
+    public async Task Very_long_reference_chain_gives_up_instead_of_overflowing_the_stack()
+    {
+        static string Chain(string leaf) =>
+            "{\"definitions\":{" + string.Join(",", Enumerable.Range(0, 1500).Select(i => $"\"d{i}\":{{\"type\":\"object\",\"properties\":{{\"next\":{{\"$ref\":\"#/definitions/d{i + 1}\"}}}}}}"))
+            + $",\"d1500\":{{\"type\":\"{leaf}\"}}}},\"$ref\":\"#/definitions/d0\"}}";
+        var original = Format.Parse(Chain("string"), JsonCompatibilityTests.NoReferences);
+        var update = Format.Parse(Chain("integer"), JsonCompatibilityTests.NoReferences);
+
+        // A thread-pool thread, like an HTTP request, has a much smaller stack than the test runner's.
+        await Assert.ThrowsAsync<SchemaTooComplexException>(() => Task.Run(() => Format.Diff(original, update, CompatibilityPolicy.Strict, default)));
+    }
+
+    [Fact]
     public void Cancellation_is_honoured()
     {
         var schema = Format.Parse(NestedOneOf(10, "string"), JsonCompatibilityTests.NoReferences);

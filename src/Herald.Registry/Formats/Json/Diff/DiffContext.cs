@@ -58,7 +58,8 @@ internal sealed class DiffBudget(int maxSteps, int maxDepth, CancellationToken c
                 $"Comparing these JSON schemas needs more than {maxSteps} steps (nested oneOf/anyOf/$ref combinations); simplify the schemas or set compatibility to NONE for this subject.");
         }
 
-        if (Depth > maxDepth)
+        // Thread-pool threads have small stacks; refuse before the runtime would crash the process.
+        if (Depth > maxDepth || !RuntimeHelpers.TryEnsureSufficientExecutionStack())
         {
             throw new SchemaTooComplexException($"Comparing these JSON schemas nests deeper than {maxDepth} levels.");
         }
