@@ -50,6 +50,41 @@ internal sealed partial class JsonSchemaLoader
         var parts = new List<SchemaNode>();
         var element = scope.Element;
 
+        // Like everit (drafts 4-7), a $ref replaces its sibling keywords.
+        if (element.TryGetProperty("$ref", out var reference))
+        {
+            scope.Expect("$ref", reference, JsonValueKind.String, "a string");
+            var node = new ReferenceNode(reference.GetString()!, Location(scope.Document, scope.Path));
+            _pendingReferences.Enqueue((node, scope.Document));
+            parts.Add(node);
+        }
+        else
+        {
+            LoadAssertions(scope, parts);
+        }
+
+        // Validated (and registered for local $refs) even when nothing references them.
+        foreach (var keyword in new[] { "definitions", "$defs" })
+        {
+            if (element.TryGetProperty(keyword, out var definitions))
+            {
+                scope.SchemaMap(keyword, definitions);
+            }
+        }
+
+        var result = parts.Count switch
+        {
+            0 => new EmptyNode(),
+            1 => parts[0],
+            _ => new CombinedNode(Criterion.AllOf, parts, parts.Select((_, i) => $"synthetic:{i}").ToList()),
+        };
+        LoadAnnotations(scope, result);
+        return result;
+    }
+
+    private void LoadAssertions(Scope scope, List<SchemaNode> parts)
+    {
+        var element = scope.Element;
         if (element.TryGetProperty("enum", out var enumValues))
         {
             scope.Expect("enum", enumValues, JsonValueKind.Array, "an array");
@@ -120,32 +155,6 @@ internal sealed partial class JsonSchemaLoader
 
             parts.Add(new ConditionalNode());
         }
-
-        if (element.TryGetProperty("$ref", out var reference))
-        {
-            scope.Expect("$ref", reference, JsonValueKind.String, "a string");
-            var node = new ReferenceNode(reference.GetString()!, Location(scope.Document, scope.Path));
-            _pendingReferences.Enqueue((node, scope.Document));
-            parts.Add(node);
-        }
-
-        // Validated (and registered for local $refs) even when nothing references them.
-        foreach (var keyword in new[] { "definitions", "$defs" })
-        {
-            if (element.TryGetProperty(keyword, out var definitions))
-            {
-                scope.SchemaMap(keyword, definitions);
-            }
-        }
-
-        var result = parts.Count switch
-        {
-            0 => new EmptyNode(),
-            1 => parts[0],
-            _ => new CombinedNode(Criterion.AllOf, parts, parts.Select((_, i) => $"synthetic:{i}").ToList()),
-        };
-        LoadAnnotations(scope, result);
-        return result;
     }
 
     private SchemaNode LoadTyped(Scope scope, JsonElement type)

@@ -121,6 +121,12 @@ public sealed class JsonCompatibilityTests
             """{"$defs":{"location":{"type":"string"}},"type":"object","properties":{"address":{"$ref":"#/$defs/location"}}}""",
             true, true, true, true
         },
+        {
+            "keywords beside $ref are ignored, as in everit",
+            """{"definitions":{"s":{"type":"string"}},"$ref":"#/definitions/s"}""",
+            """{"definitions":{"s":{"type":"string"}},"$ref":"#/definitions/s","maxLength":5}""",
+            true, true, true, true
+        },
         { "connect.type bytes on both sides", """{"type":"string","connect.type":"bytes"}""", """{"type":"number","connect.type":"bytes"}""", true, true, true, true },
         {
             "recursive schema, leaf widened",
