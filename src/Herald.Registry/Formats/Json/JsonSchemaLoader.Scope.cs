@@ -16,7 +16,7 @@ internal sealed partial class JsonSchemaLoader
         {
             if (value.ValueKind != JsonValueKind.Array || value.GetArrayLength() == 0)
             {
-                throw Invalid(keyword, $"must be a non-empty array of schemas, found {Describe(value)}");
+                throw Invalid(keyword, $"must be a non-empty array of schemas, found {(value.ValueKind == JsonValueKind.Array ? "an empty array" : Describe(value))}");
             }
 
             var nodes = new List<SchemaNode>();
@@ -150,7 +150,7 @@ internal sealed partial class JsonSchemaLoader
             }
             catch (ArgumentException e)
             {
-                throw Invalid(keyword, $"'{pattern}' is not a valid regular expression: {e.Message}");
+                throw Invalid(keyword, $"'{pattern}' is not a valid regular expression: {e.Message.TrimEnd('.')}");
             }
         }
 

@@ -211,8 +211,16 @@ internal sealed partial class JsonSchemaLoader
 
     private static string StripLocation(string message)
     {
-        var index = message.IndexOf(" Path:", StringComparison.Ordinal);
-        return index < 0 ? message : message[..index];
+        foreach (var marker in new[] { " Path:", " LineNumber:" })
+        {
+            var index = message.IndexOf(marker, StringComparison.Ordinal);
+            if (index >= 0)
+            {
+                message = message[..index];
+            }
+        }
+
+        return message.TrimEnd(' ', '|');
     }
 
     private sealed record Document(string Name, JsonDocument Json, string? BaseId)
