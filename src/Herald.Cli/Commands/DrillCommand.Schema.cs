@@ -136,7 +136,7 @@ internal sealed partial class DrillCommand
             throw new CliException("drill schema failed at step 3: adding the required field 'customer_email' was not rejected with a message naming it");
         }
 
-        CliOutput.WriteMarkupLine(console.Out, "[green]drill passed:[/] add optional = safe, add required = breaks backward, and CI says which field broke which rule", console.OutIsTerminal);
+        CliOutput.WriteMarkupLine(console.Out, "[green]drill passed:[/] an added optional field passes the BACKWARD check, an added required field fails it, and CI says which field broke which rule", console.OutIsTerminal);
         return HeraldCli.Success;
     }
 

@@ -43,8 +43,9 @@ public sealed class SchemaCheckOfflineTests : IDisposable
 
         Assert.True(none.ExitCode == 0, none.ToString());
         Assert.Contains("NONE compatible", none.Stdout, StringComparison.Ordinal);
-        Assert.True(forward.ExitCode == 0, forward.ToString());
-        Assert.Contains("FORWARD compatible", forward.Stdout, StringComparison.Ordinal);
+        Assert.True(forward.ExitCode == 1, forward.ToString());
+        Assert.All(forward.StdoutLines, line => Assert.Contains(", forward: ", line, StringComparison.Ordinal));
+        Assert.Contains("not FORWARD compatible", forward.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]
