@@ -15,6 +15,8 @@ public static class Program
         {
             case "e2e":
                 return await E2eCommand.RunAsync(rest).ConfigureAwait(false);
+            case "registry":
+                return await Registry.RegistryCommand.RunAsync(rest).ConfigureAwait(false);
             case "micro":
                 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(rest);
                 return 0;
@@ -34,6 +36,9 @@ public static class Program
           e2e     Herald (Kafka protocol, Confluent.Kafka client) vs NATS JetStream, end to end:
                   produce/consume throughput, end-to-end latency at a fixed rate, broker peak RSS.
                   Run `e2e --help` for its options.
+          registry  Schema registry: register/lookup latency p50/p99 and compatibility checks per
+                  second for a subject with 100 versions at FULL_TRANSITIVE
+                  (--versions N --lookups N --checks N).
           micro   BenchmarkDotNet micro-benchmarks of the protocol codec; any BenchmarkDotNet
                   arguments follow, e.g. `micro --filter '*'`.
         """;

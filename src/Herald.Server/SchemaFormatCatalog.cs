@@ -1,4 +1,6 @@
 using Herald.Registry.Formats;
+using Herald.Registry.Formats.Avro;
+using Herald.Registry.Formats.Protobuf;
 
 namespace Herald.Server;
 
@@ -6,5 +8,5 @@ namespace Herald.Server;
 public static class SchemaFormatCatalog
 {
     /// <summary>Every installed format, one per <see cref="SchemaType"/>.</summary>
-    public static IEnumerable<ISchemaFormat> All => [];
+    public static IEnumerable<ISchemaFormat> All => [new AvroFormat(), new ProtobufFormat()];
 }

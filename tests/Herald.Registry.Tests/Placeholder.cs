@@ -1,1 +1,0 @@
-namespace Herald.Registry.Tests;
