@@ -76,6 +76,32 @@ public sealed class SchemaCheckOfflineTests : IDisposable
     }
 
     [Fact]
+    public async Task Protobuf_type_change_fails_naming_the_field_and_rule()
+    {
+        var old = files.Write("order-v1.proto", "syntax = \"proto3\";\npackage shop;\nmessage Order { string id = 1; int64 amount = 2; }\n");
+        var updated = files.Write("order-v2.proto", "syntax = \"proto3\";\npackage shop;\nmessage Order { string id = 1; string amount = 2; }\n");
+
+        var run = await CliRun.RunAsync(["schema", "check", "--against", old, updated, "--mode", "backward"]);
+
+        Assert.True(run.ExitCode == 1, run.ToString());
+        var violation = Assert.Single(run.StdoutLines);
+        Assert.StartsWith("✗ order-v1.proto, backward: shop.Order.amount", violation, StringComparison.Ordinal);
+        Assert.Contains("FIELD_SCALAR_KIND_CHANGED", violation, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Type_option_overrides_the_extension()
+    {
+        var old = files.Write("user-v1.schema", """{"type": "record", "name": "User", "fields": [{"name": "id", "type": "string"}]}""");
+        var updated = files.Write("user-v2.schema", """{"type": "record", "name": "User", "fields": [{"name": "id", "type": "string"}, {"name": "age", "type": "int", "default": 0}]}""");
+
+        var run = await CliRun.RunAsync(["schema", "check", "--against", old, updated, "--type", "avro"]);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("BACKWARD compatible with 1 earlier version(s)", run.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_missing_file_is_bad_input()
     {
         var missing = Path.Combine(files.Folder, "missing.json");

@@ -49,6 +49,43 @@ public sealed class SchemaDiffTests : IDisposable
     }
 
     [Fact]
+    public async Task Avro_changes_get_the_evolution_tables_four_consequences()
+    {
+        var old = files.Write("user-v1.avsc", """
+            {"type": "record", "name": "User", "fields": [
+              {"name": "id", "type": "string"}, {"name": "email", "type": "string"}]}
+            """);
+        var updated = files.Write("user-v2.avsc", """
+            {"type": "record", "name": "User", "fields": [
+              {"name": "id", "type": "long"},
+              {"name": "nickname", "type": ["null", "string"], "default": null},
+              {"name": "phone", "type": "string"}]}
+            """);
+
+        var run = await CliRun.RunAsync(["schema", "diff", old, updated, "--json"]);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        using var report = JsonDocument.Parse(run.Stdout);
+        var consequences = report.RootElement.GetProperty("changes").EnumerateArray()
+            .ToDictionary(c => c.GetProperty("path").GetString()!, c => (c.GetProperty("consequence").GetString(), c.GetProperty("risk").GetString()));
+        Assert.Equal(("critical", "critical"), consequences["User.id"]);
+        Assert.Equal(("safe", "low"), consequences["User.nickname"]);
+        Assert.Equal(("breaks backward", "high"), consequences["User.phone"]);
+        Assert.Equal(("breaks forward", "medium"), consequences["User.email"]);
+    }
+
+    [Fact]
+    public async Task Formats_must_match()
+    {
+        var avro = files.Write("user.avsc", """{"type": "record", "name": "User", "fields": []}""");
+
+        var run = await CliRun.RunAsync(["schema", "diff", files.OrdersV1(), avro]);
+
+        Assert.True(run.ExitCode == 2, run.ToString());
+        Assert.Contains("formats differ", Assert.Single(run.StderrLines), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Identical_files_have_no_changes()
     {
         var run = await CliRun.RunAsync(["schema", "diff", files.OrdersV1(), files.Write("same.json", SchemaFiles.V1)]);
