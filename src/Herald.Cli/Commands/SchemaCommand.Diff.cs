@@ -75,8 +75,22 @@ internal sealed partial class SchemaCommand
     internal static List<SchemaChange> Diff(ParsedSchema original, ParsedSchema updated, CompatibilityPolicy policy, CancellationToken cancellationToken)
     {
         var format = SchemaFile.Formats.Get(updated.Type);
-        var backward = format.Diff(original, updated, policy, cancellationToken);
-        var forward = format.Diff(updated, original, policy, cancellationToken);
+        IReadOnlyList<SchemaDifference> backward, forward;
+        using (var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        {
+            // The same budget the registry gives a compatibility check, so a pathological schema cannot hang a CI job.
+            budget.CancelAfter(DiffBudget);
+            try
+            {
+                backward = format.Diff(original, updated, policy, budget.Token);
+                forward = format.Diff(updated, original, policy, budget.Token);
+            }
+            catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new CliException($"the diff did not finish within {DiffBudget.TotalSeconds:0} s; simplify deeply nested $ref/oneOf structures", e);
+            }
+        }
+
         var paths = backward.Select(d => d.Path).Concat(forward.Select(d => d.Path)).Distinct(StringComparer.Ordinal);
         var changes = new List<SchemaChange>();
         foreach (var path in paths)
@@ -107,6 +121,8 @@ internal sealed partial class SchemaCommand
 
         return changes;
     }
+
+    private static readonly TimeSpan DiffBudget = TimeSpan.FromSeconds(10);
 
     private static string Mark(bool safe) => safe ? "[green]✓[/]" : "[red]✗[/]";
 

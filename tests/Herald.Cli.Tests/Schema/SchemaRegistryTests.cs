@@ -94,8 +94,9 @@ public sealed class SchemaRegistryUnreachableTests : IDisposable
     public async Task An_unreachable_registry_is_one_error_line(string verb)
     {
         var url = $"http://127.0.0.1:{ClosedPort.Reserve()}";
+        var schema = files.Write("user.avsc", """{"type": "record", "name": "User", "fields": [{"name": "id", "type": "string"}]}""");
 
-        var run = await CliRun.RunAsync(["schema", verb, "orders-value", files.OrdersV1(), "--registry", url]);
+        var run = await CliRun.RunAsync(["schema", verb, "users-value", schema, "--registry", url]);
 
         Assert.True(run.ExitCode == 1, run.ToString());
         Assert.Equal($"error: cannot reach schema registry at {url}", Assert.Single(run.StderrLines));
