@@ -64,6 +64,12 @@ public sealed class CompatibilityChecker
                     $"the compatibility check did not finish within {_budget.TotalSeconds:0} s; simplify deeply nested $ref/oneOf structures"));
                 break;
             }
+            catch (Exception ex) when (ex is Formats.Json.SchemaTooComplexException or System.Text.RegularExpressions.RegexMatchTimeoutException)
+            {
+                // A refusal, not a crash: the schema is too complex to compare within the registry's budget.
+                violations.Add(new CompatibilityViolation(version, "backward", "#", "CHECK_TOO_COMPLEX", ex.Message));
+                break;
+            }
         }
 
         return violations.Count == 0 ? CompatibilityResult.Compatible : new CompatibilityResult(violations);

@@ -97,6 +97,38 @@ public sealed class RestApiTests
     }
 
     [Fact]
+    public async Task A_pathological_schema_gets_an_answer_instead_of_hanging_the_registry()
+    {
+        var server = await RegistryServer.Shared;
+        var subject = RegistryServer.Subject("deep-value");
+
+        // 40 definitions, each a oneOf of references to the next two: the naive diff explodes exponentially.
+        static string Deep(string leafType)
+        {
+            var definitions = new System.Text.StringBuilder();
+            for (int i = 0; i < 40; i++)
+            {
+                definitions.Append(i == 0 ? string.Empty : ",");
+                definitions.Append(i < 38
+                    ? $"\"d{i}\":{{\"oneOf\":[{{\"$ref\":\"#/definitions/d{i + 1}\"}},{{\"$ref\":\"#/definitions/d{i + 2}\"}},{{\"type\":\"null\"}}]}}"
+                    : $"\"d{i}\":{{\"type\":\"{leafType}\"}}");
+            }
+
+            return $"{{\"definitions\":{{{definitions}}},\"$ref\":\"#/definitions/d0\"}}";
+        }
+
+        var (status, body) = await RegistryServer.SendAsync(server, HttpMethod.Post, $"subjects/{subject}/versions", Body(Deep("string"), "JSON"));
+        Assert.Equal(200, status);
+        (status, body) = await RegistryServer.SendAsync(server, HttpMethod.Post, $"subjects/{subject}/versions", Body(Deep("integer"), "JSON"));
+        Assert.True(status is 409 or 200, $"expected a verdict, got {status}: {body}");
+        Assert.Contains(status == 409 ? "\"error_code\":409" : "\"id\"", body, StringComparison.Ordinal);
+
+        // The registry still serves other requests.
+        (status, _) = await RegistryServer.SendAsync(server, HttpMethod.Get, "subjects");
+        Assert.Equal(200, status);
+    }
+
+    [Fact]
     public async Task Restart_keeps_ids_versions_and_configs()
     {
         var data = RegistryServer.NewDataDirectory();
