@@ -89,6 +89,10 @@ internal sealed partial class SchemaCommand
             {
                 throw new CliException($"the diff did not finish within {DiffBudget.TotalSeconds:0} s; simplify deeply nested $ref/oneOf structures", e);
             }
+            catch (Exception e) when (e is Registry.Formats.Json.SchemaTooComplexException or System.Text.RegularExpressions.RegexMatchTimeoutException)
+            {
+                throw new CliException($"the schemas are too complex to diff: {SchemaFile.OneLine(e.Message)}", e);
+            }
         }
 
         var paths = backward.Select(d => d.Path).Concat(forward.Select(d => d.Path)).Distinct(StringComparer.Ordinal);
