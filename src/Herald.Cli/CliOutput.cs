@@ -33,6 +33,19 @@ internal static class CliOutput
         console.Write(renderable);
     }
 
+    /// <summary>Writes one line of Spectre markup: colored on a terminal, plain and never wrapped otherwise (CI logs, pipes).</summary>
+    public static void WriteMarkupLine(TextWriter writer, string markup, bool isTerminal)
+    {
+        if (isTerminal)
+        {
+            Render(writer, new Markup(markup + "\n"), isTerminal);
+        }
+        else
+        {
+            writer.WriteLine(Markup.Remove(markup));
+        }
+    }
+
     /// <summary>Runs <paramref name="work"/> with a live status line on stderr when it is a terminal; otherwise silently.</summary>
     /// <remarks>The callback passed to <paramref name="work"/> updates the status text and may be called from any thread.</remarks>
     public static async Task<T> WithStatusAsync<T>(CliConsole console, string initial, Func<Action<string>, Task<T>> work)

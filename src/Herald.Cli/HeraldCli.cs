@@ -20,6 +20,8 @@ internal static class HeraldCli
         root.Subcommands.Add(new TopicCommand(console));
         root.Subcommands.Add(new ProduceCommand(console));
         root.Subcommands.Add(new ConsumeCommand(console));
+        root.Subcommands.Add(new SchemaCommand(console));
+        root.Subcommands.Add(new DrillCommand(console));
         return root;
     }
 
@@ -53,7 +55,7 @@ internal static class HeraldCli
         catch (CliException e)
         {
             await console.Error.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
-            return RuntimeFailure;
+            return e.ExitCode;
         }
         catch (KafkaException e)
         {

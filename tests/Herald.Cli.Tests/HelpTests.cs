@@ -4,7 +4,7 @@ public sealed class HelpTests
 {
     public static TheoryData<string, string[]> Commands => new()
     {
-        { "", ["serve", "topic", "produce", "consume"] },
+        { "", ["serve", "topic", "produce", "consume", "schema", "drill"] },
         { "serve", ["--data", "--kafka", "--registry", "--http", "--fsync", "--no-auto-create-topics", "--partitions"] },
         { "topic", ["create", "list", "describe"] },
         { "topic create", ["<name>", "--partitions", "--config", "--bootstrap"] },

@@ -10,6 +10,9 @@ public sealed class BrokerFixture : IAsyncLifetime
 
     public string Bootstrap => server?.KafkaBootstrap ?? throw new InvalidOperationException("The server is not started.");
 
+    /// <summary>The schema registry's base URL, without a trailing slash.</summary>
+    public string Registry => server?.RegistryAddress.ToString().TrimEnd('/') ?? throw new InvalidOperationException("The server is not started.");
+
     public async Task InitializeAsync()
     {
         server = await HeraldServer.StartAsync(new HeraldServerOptions
