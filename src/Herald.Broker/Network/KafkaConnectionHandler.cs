@@ -92,7 +92,9 @@ public sealed class KafkaConnectionHandler : ConnectionHandler
                 input.AdvanceTo(buffer.Start, buffer.End);
                 if (wrote)
                 {
-                    await output.FlushAsync(cancellation).ConfigureAwait(false);
+                    // Not the connection-closed token: a client that half-closes after its last request
+                    // still gets the answers to the requests it sent.
+                    await output.FlushAsync(_broker.Stopping).ConfigureAwait(false);
                 }
 
                 if (result.IsCompleted)

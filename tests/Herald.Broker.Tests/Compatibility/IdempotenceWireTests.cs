@@ -21,8 +21,7 @@ public sealed class IdempotenceWireTests
                 PartitionData = [new ProduceRequest.PartitionProduceData { Index = 0, Records = batch }],
             }],
         }, 9, correlationId);
-        var responses = await RawFrames.SendAsync(bootstrap, frame, TimeSpan.FromSeconds(10));
-        var reader = new KafkaReader(RawFrames.FirstResponse(responses));
+        var reader = new KafkaReader(await RawFrames.RequestAsync(bootstrap, frame));
         Assert.Equal(correlationId, reader.ReadInt32());
         reader.ReadUVarint();
         var response = new ProduceResponse();
@@ -32,8 +31,7 @@ public sealed class IdempotenceWireTests
 
     private static async Task<InitProducerIdResponse> InitProducerIdAsync(string bootstrap)
     {
-        var responses = await RawFrames.SendAsync(bootstrap, RawFrames.Request(new InitProducerIdRequest { TransactionalId = null, TransactionTimeoutMs = -1, ProducerId = -1, ProducerEpoch = -1 }, 4), TimeSpan.FromSeconds(10));
-        var reader = new KafkaReader(RawFrames.FirstResponse(responses));
+        var reader = new KafkaReader(await RawFrames.RequestAsync(bootstrap, RawFrames.Request(new InitProducerIdRequest { TransactionalId = null, TransactionTimeoutMs = -1, ProducerId = -1, ProducerEpoch = -1 }, 4)));
         reader.ReadInt32();
         reader.ReadUVarint();
         var response = new InitProducerIdResponse();

@@ -80,9 +80,7 @@ public sealed class MalformedFrameTests
         var topic = TestBroker.UniqueName("crc");
         await Clients.CreateTopicAsync(server.KafkaBootstrap, topic, 1);
         var batch = RandomBatchLikeBytes(new Random(7));
-        var responses = await RawFrames.SendAsync(server.KafkaBootstrap, ValidProduceRequest(topic, batch), ReadTimeout);
-
-        var reader = new KafkaReader(RawFrames.FirstResponse(responses));
+        var reader = new KafkaReader(await RawFrames.RequestAsync(server.KafkaBootstrap, ValidProduceRequest(topic, batch)));
         Assert.Equal(1, reader.ReadInt32());
         reader.ReadUVarint();
         var response = new ProduceResponse();
@@ -98,8 +96,7 @@ public sealed class MalformedFrameTests
         var server = await TestBroker.Shared;
         var frame = RawFrames.Request(new ApiVersionsRequest(), 3);
         frame[7] = 99; // api_version low byte: ApiVersions v99
-        var responses = await RawFrames.SendAsync(server.KafkaBootstrap, frame, ReadTimeout);
-        var reader = new KafkaReader(RawFrames.FirstResponse(responses));
+        var reader = new KafkaReader(await RawFrames.RequestAsync(server.KafkaBootstrap, frame));
         Assert.Equal(1, reader.ReadInt32());
         var response = new ApiVersionsResponse();
         response.Read(ref reader, 0);

@@ -62,11 +62,19 @@ public static class RawFrames
         return received.ToArray();
     }
 
-    /// <summary>Reads one size-prefixed response frame body (after the size) from a buffer of responses.</summary>
-    public static ReadOnlyMemory<byte> FirstResponse(byte[] responses)
+    /// <summary>Sends one request frame and reads exactly one size-prefixed response (the frame body after the size).</summary>
+    public static async Task<ReadOnlyMemory<byte>> RequestAsync(string bootstrap, byte[] frame)
     {
-        Assert.True(responses.Length >= 8, $"expected a response, got {responses.Length} bytes");
-        int size = System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(responses);
-        return responses.AsMemory(4, size);
+        var colon = bootstrap.LastIndexOf(':');
+        using var client = new TcpClient();
+        await client.ConnectAsync(bootstrap[..colon], int.Parse(bootstrap[(colon + 1)..]));
+        var stream = client.GetStream();
+        await stream.WriteAsync(frame);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var size = new byte[4];
+        await stream.ReadExactlyAsync(size, cts.Token);
+        var body = new byte[System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(size)];
+        await stream.ReadExactlyAsync(body, cts.Token);
+        return body;
     }
 }
