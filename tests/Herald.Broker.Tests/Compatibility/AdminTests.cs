@@ -1,3 +1,4 @@
+using Herald.Testing;
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
 using Herald.Broker.Tests.Infrastructure;

@@ -1,3 +1,4 @@
+using Herald.Testing;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;

@@ -1,3 +1,4 @@
+using Herald.Testing;
 using Herald.Broker.Tests.Infrastructure;
 using Herald.Protocol;
 using Herald.Protocol.Messages;

@@ -1,3 +1,4 @@
+using Herald.Testing;
 using System.Diagnostics;
 using System.Text.Json;
 using Herald.Broker.Tests.Infrastructure;

@@ -1,7 +1,7 @@
 using Herald.Server;
 using Microsoft.Extensions.Logging;
 
-namespace Herald.Broker.Tests.Infrastructure;
+namespace Herald.Testing;
 
 /// <summary>Starts real Herald servers on free loopback ports, each over its own temporary data folder.</summary>
 public static class TestBroker

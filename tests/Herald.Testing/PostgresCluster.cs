@@ -1,0 +1,119 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Herald.Testing;
+
+/// <summary>
+/// A private PostgreSQL cluster for tests: <c>initdb</c> into a temporary folder and <c>pg_ctl start</c> on a free
+/// loopback port, with <c>wal_level=logical</c> (for CDC) and fsync off (test speed). Each test creates its own database.
+/// </summary>
+/// <remarks>Needs Debian's <c>postgresql</c> package (<c>.ci/run</c> installs it). Run as root, the cluster runs as the <c>postgres</c> user.</remarks>
+public sealed class PostgresCluster : IAsyncDisposable
+{
+    private static readonly Lazy<Task<PostgresCluster>> SharedCluster = new(StartAsync);
+    private readonly string _bin;
+    private readonly string _directory;
+    private readonly bool _asPostgresUser;
+    private int _databases;
+
+    private PostgresCluster(string bin, string directory, int port, bool asPostgresUser)
+    {
+        _bin = bin;
+        _directory = directory;
+        Port = port;
+        _asPostgresUser = asPostgresUser;
+    }
+
+    /// <summary>One cluster for the whole test run, stopped at process exit.</summary>
+    public static Task<PostgresCluster> Shared => SharedCluster.Value;
+
+    public int Port { get; }
+
+    /// <summary>A connection string to <paramref name="database"/> as the superuser <c>herald</c>.</summary>
+    public string ConnectionString(string database) =>
+        $"Host=127.0.0.1;Port={Port};Username=herald;Database={database};Pooling=true;Include Error Detail=true";
+
+    /// <summary>Creates a database no other test uses and returns its connection string.</summary>
+    public async Task<string> CreateDatabaseAsync(string prefix)
+    {
+        var name = $"{prefix}_{Interlocked.Increment(ref _databases)}_{Guid.NewGuid():N}"[..Math.Min(63, prefix.Length + 40)].ToLowerInvariant();
+        await RunAsync(Path.Combine(_bin, "createdb"), ["-h", "127.0.0.1", "-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-U", "herald", name]).ConfigureAwait(false);
+        return ConnectionString(name);
+    }
+
+    private static async Task<PostgresCluster> StartAsync()
+    {
+        var bin = Directory.Exists("/usr/lib/postgresql")
+            ? Directory.GetDirectories("/usr/lib/postgresql").Select(d => Path.Combine(d, "bin")).Where(d => File.Exists(Path.Combine(d, "initdb"))).OrderDescending().FirstOrDefault()
+            : null;
+        if (bin is null)
+        {
+            throw new InvalidOperationException("PostgreSQL server binaries not found under /usr/lib/postgresql: apt-get install -y postgresql");
+        }
+
+        var root = Environment.UserName == "root";
+        var directory = Path.Combine(Path.GetTempPath(), "herald-pg-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(directory);
+        if (root)
+        {
+            await RunAsync("chown", ["postgres:postgres", directory]).ConfigureAwait(false);
+        }
+
+        var cluster = new PostgresCluster(bin, directory, FreePort(), root);
+        var data = Path.Combine(directory, "data");
+        await cluster.RunAsPostgresAsync(Path.Combine(bin, "initdb"), ["-D", data, "-U", "herald", "--auth=trust", "-E", "UTF8", "--no-sync"]).ConfigureAwait(false);
+        var options = $"-p {cluster.Port} -k {directory} -c listen_addresses=127.0.0.1 -c wal_level=logical -c max_replication_slots=20 -c max_wal_senders=20 -c fsync=off -c synchronous_commit=off -c max_connections=200";
+        await cluster.RunAsPostgresAsync(Path.Combine(bin, "pg_ctl"), ["-D", data, "-o", options, "-l", Path.Combine(directory, "postgres.log"), "-w", "-t", "60", "start"]).ConfigureAwait(false);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => cluster.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        return cluster;
+    }
+
+    private Task RunAsPostgresAsync(string file, string[] arguments) =>
+        _asPostgresUser ? RunAsync("runuser", ["-u", "postgres", "--", file, .. arguments]) : RunAsync(file, arguments);
+
+    private static async Task RunAsync(string file, string[] arguments)
+    {
+        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"cannot start {file}");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().ConfigureAwait(false);
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{file} {string.Join(' ', arguments)} failed ({process.ExitCode}): {await stderr.ConfigureAwait(false)}{await stdout.ConfigureAwait(false)}");
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await RunAsPostgresAsync(Path.Combine(_bin, "pg_ctl"), ["-D", Path.Combine(_directory, "data"), "-m", "immediate", "-w", "stop"]).ConfigureAwait(false);
+        }
+        catch (InvalidOperationException)
+        {
+            // Already stopped.
+        }
+
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
