@@ -1,0 +1,44 @@
+using System.Data.Common;
+using Herald.Contracts;
+using Herald.Publishing;
+
+namespace Herald.Consuming;
+
+/// <summary>Everything a handler knows about the event it handles, and the transaction its effects belong to.</summary>
+public sealed class EventContext
+{
+    internal EventContext(EventEnvelope envelope, string topic, int partition, long offset, int attempt, string consumerGroup, DbConnection connection, DbTransaction transaction)
+    {
+        Envelope = envelope;
+        Topic = topic;
+        Partition = partition;
+        Offset = offset;
+        Attempt = attempt;
+        ConsumerGroup = consumerGroup;
+        Connection = connection;
+        Transaction = transaction;
+    }
+
+    public EventEnvelope Envelope { get; }
+
+    public string Topic { get; }
+
+    public int Partition { get; }
+
+    public long Offset { get; }
+
+    /// <summary>1 for the first delivery attempt, counted durably across restarts.</summary>
+    public int Attempt { get; }
+
+    public string ConsumerGroup { get; }
+
+    /// <summary>The inbox connection: the handler's writes go here so they commit with the inbox row.</summary>
+    public DbConnection Connection { get; }
+
+    /// <summary>The inbox transaction every command must enlist in.</summary>
+    public DbTransaction Transaction { get; }
+
+    /// <summary>A publish context for events this one causes: same correlation id, this event as the cause.</summary>
+    public PublishContext Caused(string? topic = null) =>
+        new(Envelope.CorrelationId ?? Envelope.EventId.ToString(), Envelope.EventId.ToString(), topic);
+}

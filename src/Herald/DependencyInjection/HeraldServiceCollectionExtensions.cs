@@ -1,0 +1,49 @@
+using Herald;
+using Herald.Consuming;
+using Herald.Contracts;
+using Herald.Publishing;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers Herald in a service collection: <c>services.AddHerald(o =&gt; o.Bootstrap(...).UseSqlite(...)).AddConsumer&lt;THandler&gt;(...)</c>.</summary>
+public static class HeraldServiceCollectionExtensions
+{
+    /// <summary>Adds the publisher (<see cref="IEventPublisher"/>), the contracts and the consumer host.</summary>
+    public static HeraldBuilder AddHerald(this IServiceCollection services, Action<HeraldOptionsBuilder> configure)
+    {
+        var builder = new HeraldOptionsBuilder();
+        configure(builder);
+        services.AddSingleton(builder.Options);
+        services.AddSingleton(sp => new EventContracts(sp.GetService<ILogger<EventContracts>>()));
+        services.AddSingleton<EventPublisher>();
+        services.AddSingleton<IEventPublisher>(sp => sp.GetRequiredService<EventPublisher>());
+        services.AddSingleton<ConsumerMetrics>();
+        services.AddSingleton<ConsumerHost>();
+        services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<ConsumerHost>());
+        return new HeraldBuilder(services);
+    }
+}
+
+/// <summary>Adds consumers after <c>AddHerald</c>.</summary>
+public sealed class HeraldBuilder
+{
+    internal HeraldBuilder(IServiceCollection services) => Services = services;
+
+    public IServiceCollection Services { get; }
+
+    /// <summary>
+    /// Runs <typeparamref name="THandler"/> (which implements <see cref="IEventHandler{TEvent}"/> for one or more contracts)
+    /// on <paramref name="topic"/> in consumer group <paramref name="group"/>.
+    /// </summary>
+    public HeraldBuilder AddConsumer<THandler>(string topic, string group, Action<Herald.Consuming.ConsumerBuilder>? configure = null)
+        where THandler : class
+    {
+        var registration = new ConsumerRegistration(typeof(THandler), topic, group);
+        configure?.Invoke(new Herald.Consuming.ConsumerBuilder(registration));
+        Services.AddScoped<THandler>();
+        Services.AddSingleton(registration);
+        return this;
+    }
+}

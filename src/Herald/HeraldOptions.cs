@@ -1,0 +1,94 @@
+using Confluent.Kafka;
+using Herald.Inbox;
+
+namespace Herald;
+
+/// <summary>How the SDK reaches the bus and the database, and how topics behave. Built with <see cref="HeraldOptionsBuilder"/>.</summary>
+public sealed class HeraldOptions
+{
+    /// <summary>Kafka bootstrap servers (Herald or a Kafka cluster). Default <c>127.0.0.1:9092</c>.</summary>
+    public string BootstrapServers { get; set; } = "127.0.0.1:9092";
+
+    /// <summary>The inbox the consumer host de-duplicates with. Default: none (set with <c>UseSqlite</c> or <c>UseInbox</c>).</summary>
+    public IInboxStore? Inbox { get; set; }
+
+    /// <summary>Topic for each contract type, when not given by <c>[EventContract(Topic = ...)]</c>.</summary>
+    public Dictionary<Type, string> TopicsByContract { get; } = [];
+
+    /// <summary>Per-topic behaviour.</summary>
+    public Dictionary<string, TopicOptions> Topics { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Changes to the producer config Herald uses (acks=all and idempotence are already on).</summary>
+    public Action<ProducerConfig>? ConfigureProducer { get; set; }
+
+    /// <summary>Changes to each consumer's config.</summary>
+    public Action<ConsumerConfig>? ConfigureConsumer { get; set; }
+
+    /// <summary>How long processed-event rows are kept; must outlast the longest retry window. Default 7 days.</summary>
+    public TimeSpan InboxRetention { get; set; } = TimeSpan.FromDays(7);
+
+    internal TopicOptions TopicOptionsFor(string topic) => Topics.GetValueOrDefault(topic) ?? TopicOptions.Default;
+}
+
+/// <summary>Per-topic publishing rules.</summary>
+public sealed record TopicOptions
+{
+    public static readonly TopicOptions Default = new();
+
+    /// <summary>Events without a key may be published (round-robin partitions, no per-entity order).</summary>
+    public bool AllowUnkeyed { get; init; }
+
+    /// <summary>
+    /// Hot-key spreading: when above 1, the key <c>k</c> becomes <c>k#b</c> with <c>b</c> in [0, N). Load of one hot entity spreads
+    /// over up to N partitions — and its events are then <b>no longer ordered</b> relative to each other.
+    /// </summary>
+    public int HotKeyBuckets { get; init; } = 1;
+}
+
+/// <summary>The fluent way to fill <see cref="HeraldOptions"/>.</summary>
+public sealed class HeraldOptionsBuilder
+{
+    internal HeraldOptions Options { get; } = new();
+
+    public HeraldOptionsBuilder Bootstrap(string bootstrapServers)
+    {
+        Options.BootstrapServers = bootstrapServers;
+        return this;
+    }
+
+    /// <summary>Uses the embedded SQLite inbox (the default for a single service).</summary>
+    public HeraldOptionsBuilder UseSqlite(string connectionString) => UseInbox(new SqliteInboxStore(connectionString));
+
+    /// <summary>Uses any inbox store, e.g. PostgreSQL's.</summary>
+    public HeraldOptionsBuilder UseInbox(IInboxStore inbox)
+    {
+        Options.Inbox = inbox;
+        return this;
+    }
+
+    /// <summary>Publishes <typeparamref name="TEvent"/> to <paramref name="topic"/>.</summary>
+    public HeraldOptionsBuilder Topic<TEvent>(string topic)
+    {
+        Options.TopicsByContract[typeof(TEvent)] = topic;
+        return this;
+    }
+
+    /// <summary>Configures a topic, e.g. <c>t =&gt; t with { AllowUnkeyed = true }</c>.</summary>
+    public HeraldOptionsBuilder ConfigureTopic(string topic, Func<TopicOptions, TopicOptions> configure)
+    {
+        Options.Topics[topic] = configure(Options.TopicOptionsFor(topic));
+        return this;
+    }
+
+    public HeraldOptionsBuilder ConfigureProducer(Action<ProducerConfig> configure)
+    {
+        Options.ConfigureProducer += configure;
+        return this;
+    }
+
+    public HeraldOptionsBuilder ConfigureConsumer(Action<ConsumerConfig> configure)
+    {
+        Options.ConfigureConsumer += configure;
+        return this;
+    }
+}
