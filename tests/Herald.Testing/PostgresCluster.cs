@@ -37,7 +37,9 @@ public sealed class PostgresCluster : IAsyncDisposable
     /// <summary>Creates a database no other test uses and returns its connection string.</summary>
     public async Task<string> CreateDatabaseAsync(string prefix)
     {
-        var name = $"{prefix}_{Interlocked.Increment(ref _databases)}_{Guid.NewGuid():N}"[..Math.Min(63, prefix.Length + 40)].ToLowerInvariant();
+        // PostgreSQL truncates identifiers to 63 bytes; cut here so the name we return is the one created.
+        var name = $"{prefix}_{Interlocked.Increment(ref _databases)}_{Guid.NewGuid():N}".ToLowerInvariant();
+        name = name[..Math.Min(63, name.Length)];
         await RunAsync(Path.Combine(_bin, "createdb"), ["-h", "127.0.0.1", "-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-U", "herald", name]).ConfigureAwait(false);
         return ConnectionString(name);
     }
@@ -74,7 +76,8 @@ public sealed class PostgresCluster : IAsyncDisposable
 
     private static async Task RunAsync(string file, string[] arguments)
     {
-        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
+        // A working directory the postgres user can enter: initdb and pg_ctl chdir back to it and warn or fail otherwise.
+        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetTempPath() };
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);

@@ -1,0 +1,138 @@
+using System.Data.Common;
+using Herald.Inbox;
+using Npgsql;
+
+namespace Herald.PostgreSql;
+
+/// <summary>A handler transaction of <see cref="PostgreSqlInboxStore"/>; disposing it without a commit rolls back.</summary>
+internal sealed class PostgreSqlInboxTransaction : IInboxTransaction
+{
+    private readonly PostgreSqlInboxStore _store;
+    private readonly NpgsqlConnection _connection;
+    private readonly NpgsqlTransaction _transaction;
+    private readonly string _consumerGroup;
+    private NpgsqlCommand? _isProcessed;
+    private NpgsqlBatch? _markProcessed;
+    private bool _completed;
+    private bool _disposed;
+
+    public PostgreSqlInboxTransaction(PostgreSqlInboxStore store, NpgsqlConnection connection, NpgsqlTransaction transaction, string consumerGroup)
+    {
+        _store = store;
+        _connection = connection;
+        _transaction = transaction;
+        _consumerGroup = consumerGroup;
+    }
+
+    public DbConnection Connection => _connection;
+
+    public DbTransaction Transaction => _transaction;
+
+    public async Task<bool> IsProcessedAsync(Guid eventId, CancellationToken cancellationToken = default)
+    {
+        ThrowIfCompleted();
+        if (_isProcessed is null)
+        {
+            _isProcessed = new NpgsqlCommand(_store.Sql.IsProcessed, _connection, _transaction)
+            {
+                Parameters = { PostgreSqlInboxStore.Text(_consumerGroup), PostgreSqlInboxStore.Uuid(eventId) },
+            };
+            await _isProcessed.PrepareAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        ((NpgsqlParameter<Guid>)_isProcessed.Parameters[1]).TypedValue = eventId;
+        return await _isProcessed.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null;
+    }
+
+    public async Task MarkProcessedAsync(Guid eventId, CancellationToken cancellationToken = default)
+    {
+        ThrowIfCompleted();
+        if (_markProcessed is null)
+        {
+            _markProcessed = new NpgsqlBatch(_connection, _transaction)
+            {
+                BatchCommands =
+                {
+                    new NpgsqlBatchCommand(_store.Sql.MarkProcessed)
+                    {
+                        Parameters = { PostgreSqlInboxStore.Text(_consumerGroup), PostgreSqlInboxStore.Uuid(eventId), PostgreSqlInboxStore.Timestamp(_store.Now()) },
+                    },
+                    new NpgsqlBatchCommand(_store.Sql.ForgetAttempts)
+                    {
+                        Parameters = { PostgreSqlInboxStore.Text(_consumerGroup), PostgreSqlInboxStore.Uuid(eventId) },
+                    },
+                },
+            };
+            await _markProcessed.PrepareAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var insert = _markProcessed.BatchCommands[0].Parameters;
+        ((NpgsqlParameter<Guid>)insert[1]).TypedValue = eventId;
+        ((NpgsqlParameter<DateTimeOffset>)insert[2]).TypedValue = _store.Now();
+        ((NpgsqlParameter<Guid>)_markProcessed.BatchCommands[1].Parameters[1]).TypedValue = eventId;
+        try
+        {
+            await _markProcessed.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            throw await ConflictAsync(eventId, exception).ConfigureAwait(false);
+        }
+    }
+
+    public async Task CommitAsync(CancellationToken cancellationToken = default)
+    {
+        ThrowIfCompleted();
+        try
+        {
+            await _transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            // Only reachable with deferred constraints a handler declared; the transaction is already rolled back.
+            _completed = true;
+            throw new InboxConflictException($"A unique constraint failed at commit in consumer group '{_consumerGroup}'; the transaction was rolled back", exception);
+        }
+
+        _completed = true;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        if (_isProcessed is not null)
+        {
+            await _isProcessed.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_markProcessed is not null)
+        {
+            await _markProcessed.DisposeAsync().ConfigureAwait(false);
+        }
+
+        // NpgsqlTransaction.DisposeAsync rolls back when neither commit nor rollback ran.
+        await _transaction.DisposeAsync().ConfigureAwait(false);
+        await _connection.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private async Task<InboxConflictException> ConflictAsync(Guid eventId, PostgresException exception)
+    {
+        _completed = true;
+        await _transaction.RollbackAsync(CancellationToken.None).ConfigureAwait(false);
+        return new InboxConflictException($"Event {eventId} was already processed by consumer group '{_consumerGroup}'; the transaction was rolled back", exception);
+    }
+
+    private void ThrowIfCompleted()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_completed)
+        {
+            throw new InvalidOperationException("The inbox transaction was already committed or rolled back.");
+        }
+    }
+}
