@@ -12,6 +12,7 @@ public sealed class EventPublisher : IEventPublisher, IDisposable
     private readonly HeraldOptions _options;
     private readonly EventContracts _contracts;
     private readonly IProducer<string?, byte[]> _producer;
+    private int _disposed;
 
     public EventPublisher(HeraldOptions options, EventContracts contracts)
     {
@@ -71,8 +72,14 @@ public sealed class EventPublisher : IEventPublisher, IDisposable
         return new PublishResult(eventId, delivery.Topic, delivery.Partition.Value, delivery.Offset.Value);
     }
 
+    /// <summary>Flushes what is still in flight and closes the producer. Safe to call twice (DI and owners both may).</summary>
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         _producer.Flush(TimeSpan.FromSeconds(10));
         _producer.Dispose();
     }

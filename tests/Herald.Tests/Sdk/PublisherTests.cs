@@ -3,6 +3,7 @@ using Confluent.Kafka;
 using Herald.Contracts;
 using Herald.Publishing;
 using Herald.Testing;
+using Microsoft.Extensions.Logging;
 
 namespace Herald.Tests.Sdk;
 
