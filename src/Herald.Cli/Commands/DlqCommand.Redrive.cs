@@ -72,7 +72,7 @@ internal sealed partial class DlqCommand
                 foreach (var record in outcome.Redriven)
                 {
                     await console.Error.WriteLineAsync(
-                        $"redrove {dlqTopic}:{Format(record.Partition)}:{Format(record.Offset)} to {record.TargetTopic}:{Format(record.TargetPartition ?? -1)}:{Format(record.TargetOffset ?? -1)}").ConfigureAwait(false);
+                        $"redrove {dlqTopic}:{Format(record.Partition)}:{Format(record.Offset)} to {record.TargetTopic}:{Format(record.TargetPartition)}:{Format(record.TargetOffset)}").ConfigureAwait(false);
                 }
 
                 await console.Error.WriteLineAsync(
@@ -168,7 +168,12 @@ internal sealed partial class DlqCommand
             throw new CliException(delivered.Count == 0 ? failure : $"{failure} (the {Format(delivered.Count)} re-published before it are audited at {audit})");
         }
 
-        return new RedriveOutcome(dlqTopic, reason, delivered, skipped, audit!);
+        return new RedriveOutcome(
+            dlqTopic,
+            reason,
+            delivered.Select(d => new RedrivenRecord(d.Partition, d.Offset, d.TargetTopic, d.TargetPartition ?? -1, d.TargetOffset ?? -1)).ToList(),
+            skipped,
+            audit!);
     }
 
     private static Message<byte[], byte[]> ToRedrive(DeadLetter letter, string reason)
@@ -215,7 +220,10 @@ internal sealed partial class DlqCommand
     }
 
     /// <summary>The output of <c>dlq redrive --json</c>.</summary>
-    internal sealed record RedriveOutcome(string DlqTopic, string Reason, IReadOnlyList<RedriveAuditRecord> Redriven, IReadOnlyList<RedriveSkip> Skipped, Audit Audit);
+    internal sealed record RedriveOutcome(string DlqTopic, string Reason, IReadOnlyList<RedrivenRecord> Redriven, IReadOnlyList<RedriveSkip> Skipped, Audit Audit);
+
+    /// <summary>A dead letter re-published by this command, and where the copy landed.</summary>
+    internal sealed record RedrivenRecord(int Partition, long Offset, string TargetTopic, int TargetPartition, long TargetOffset);
 
     /// <summary>A selected dead letter that an earlier redrive already re-published.</summary>
     internal sealed record RedriveSkip(int Partition, long Offset);

@@ -26,7 +26,7 @@ internal sealed partial class DlqCommand : Command
     private Command CreateListCommand()
     {
         var topic = new Argument<string>("topic") { Description = TopicDescription };
-        var limit = new Option<int>("--limit", "-n") { Description = "Show at most N dead letters, oldest offsets first", HelpName = "N" }.AtLeast(1);
+        var limit = new Option<int>("--limit", "-n") { Description = "Show at most N dead letters (by partition, then offset)", HelpName = "N" }.AtLeast(1);
         var json = CommonOptions.Json("One JSON array of dead letters on stdout (never the payload)");
         var bootstrap = CommonOptions.Bootstrap();
         var command = new Command("list", "List a topic's dead letters: why they failed and where they came from, never their payload") { topic, limit, json, bootstrap };
@@ -134,8 +134,8 @@ internal sealed partial class DlqCommand : Command
             summary.AddRow("Redriven", redriven ? "yes" : "no");
             summary.AddRow("Key", Markup.Escape(Describe(details.Key)));
             Render(summary);
-            Render(HeaderTable("Dead-letter headers", details.DeadLetterHeaders));
-            Render(HeaderTable("Other headers", details.Headers));
+            RenderHeaders("Dead-letter headers", details.DeadLetterHeaders);
+            RenderHeaders("Other headers", details.Headers);
             console.Out.WriteLine(details.Payload is null ? "Payload: (null)" : $"Payload ({details.Payload.Encoding}, {Format(details.Payload.Length)} bytes):");
             if (details.Payload is not null)
             {
@@ -155,15 +155,22 @@ internal sealed partial class DlqCommand : Command
 
     private static HeaderLine ToHeader(IHeader header) => new(header.Key, Dlq.DeadLetter.Encode(header.GetValueBytes())?.Text);
 
-    private static Table HeaderTable(string title, IReadOnlyList<HeaderLine> headers)
+    private void RenderHeaders(string title, IReadOnlyList<HeaderLine> headers)
     {
-        var table = new Table().Title(title).AddColumn("Header").AddColumn("Value");
+        if (headers.Count == 0)
+        {
+            console.Out.WriteLine($"{title}: (none)");
+            return;
+        }
+
+        console.Out.WriteLine($"{title}:");
+        var table = new Table().AddColumn("Header").AddColumn("Value");
         foreach (var header in headers)
         {
             table.AddRow(Markup.Escape(header.Key), Markup.Escape(header.Value ?? "(null)"));
         }
 
-        return table;
+        Render(table);
     }
 
     private static string Describe(EncodedBytes? bytes) => bytes switch

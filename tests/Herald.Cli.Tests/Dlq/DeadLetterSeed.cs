@@ -52,6 +52,19 @@ internal sealed class DeadLetterSeed(string bootstrap)
         return offsets;
     }
 
+    /// <summary>Appends one dead letter whose payload is not UTF-8; returns its offset.</summary>
+    public async Task<long> SeedBinaryAsync(string topic, byte[] payload)
+    {
+        using var producer = new ProducerBuilder<string, byte[]>(new ProducerConfig { BootstrapServers = bootstrap, Acks = Acks.All }).Build();
+        var headers = new Headers
+        {
+            { DeadLetterHeaders.Reason, Encoding.UTF8.GetBytes(DeadLetterReasons.DeserializationFailed) },
+            { DeadLetterHeaders.OriginalTopic, Encoding.UTF8.GetBytes(topic) },
+        };
+        var report = await producer.ProduceAsync(DeadLetterHeaders.TopicFor(topic), new Message<string, byte[]> { Key = "binary", Value = payload, Headers = headers });
+        return report.Offset.Value;
+    }
+
     public static string Payload(int i) => $"{{\"orderId\":\"order-{i}\",\"amount\":{i}.5}}";
 
     /// <summary>Every record of partition 0 of <paramref name="topic"/> that exists now.</summary>

@@ -91,6 +91,26 @@ public sealed class DlqCommandTests(BrokerFixture broker) : IClassFixture<Broker
     }
 
     [Fact]
+    public async Task Show_prints_a_payload_that_is_not_utf8_as_base64()
+    {
+        var topic = DeadLetterSeed.UniqueTopic();
+        await Seed.SeedAsync(topic, 1);
+        byte[] payload = [0xff, 0xfe, 0x00, 0x01];
+        var offset = await Seed.SeedBinaryAsync(topic, payload);
+
+        var run = await Herald("dlq", "show", topic, offset.ToString(CultureInfo.InvariantCulture));
+        var json = await Herald("dlq", "show", topic, offset.ToString(CultureInfo.InvariantCulture), "--json");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("Payload (base64, 4 bytes):", run.Stdout, StringComparison.Ordinal);
+        Assert.Contains(Convert.ToBase64String(payload), run.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Other headers: (none)", run.Stdout, StringComparison.Ordinal);
+        using var document = JsonDocument.Parse(json.Stdout);
+        Assert.Equal("base64", document.RootElement.GetProperty("payload").GetProperty("encoding").GetString());
+        Assert.Equal(payload, Convert.FromBase64String(document.RootElement.GetProperty("payload").GetProperty("text").GetString()!));
+    }
+
+    [Fact]
     public async Task Show_of_a_missing_offset_fails_in_one_line()
     {
         var topic = DeadLetterSeed.UniqueTopic();
@@ -180,6 +200,8 @@ public sealed class DlqCommandTests(BrokerFixture broker) : IClassFixture<Broker
             Assert.Equal([0L, 1L, 3L], outcome.RootElement.GetProperty("redriven").EnumerateArray().Select(r => r.GetProperty("offset").GetInt64()));
             Assert.Equal(2, Assert.Single(outcome.RootElement.GetProperty("skipped").EnumerateArray()).GetProperty("offset").GetInt64());
             Assert.Equal("herald.audit", outcome.RootElement.GetProperty("audit").GetProperty("topic").GetString());
+            Assert.All(outcome.RootElement.GetProperty("redriven").EnumerateArray(), r => Assert.Equal(topic, r.GetProperty("targetTopic").GetString()));
+            Assert.Equal([1L, 2L, 3L], outcome.RootElement.GetProperty("redriven").EnumerateArray().Select(r => r.GetProperty("targetOffset").GetInt64()));
         }
 
         var published = Seed.ReadAll(topic);
