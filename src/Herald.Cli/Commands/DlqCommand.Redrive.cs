@@ -119,9 +119,16 @@ internal sealed partial class DlqCommand
         using var producer = DeadLetterTopic.CreateProducer(clients);
         var delivered = new List<RedriveAuditRecord>();
         string? failure = null;
+        var interrupted = false;
         foreach (var letter in pending)
         {
-            cancellationToken.ThrowIfCancellationRequested();
+            // Ctrl-C stops between records; what was already re-published is still audited below.
+            if (cancellationToken.IsCancellationRequested)
+            {
+                interrupted = true;
+                break;
+            }
+
             try
             {
                 var report = producer.ProduceAsync(letter.OriginalTopic!, ToRedrive(letter, reason), CancellationToken.None).GetAwaiter().GetResult();
@@ -161,6 +168,11 @@ internal sealed partial class DlqCommand
                     $"re-published {from} but could not write the audit record to {DeadLetterHeaders.AuditTopic} ({clients.Describe(e.Error, e).Message}); they are not marked redriven, so do not redrive them again: find them by the {DeadLetterHeaders.RedrivenFrom} header",
                     e);
             }
+        }
+
+        if (interrupted)
+        {
+            throw new OperationCanceledException(cancellationToken);
         }
 
         if (failure is not null)
