@@ -22,6 +22,7 @@ internal static class HeraldCli
         root.Subcommands.Add(new ConsumeCommand(console));
         root.Subcommands.Add(new SchemaCommand(console));
         root.Subcommands.Add(new DrillCommand(console));
+        root.Subcommands.Add(new DlqCommand(console));
         return root;
     }
 
