@@ -77,7 +77,7 @@ public sealed class PostgresCluster : IAsyncDisposable
 
     private static async Task RunAsync(string file, string[] arguments)
     {
-        // A working directory the postgres user can enter: initdb and pg_ctl chdir back to it and warn or fail otherwise.
+        // A working directory the postgres user can enter (runuser keeps the caller's, which it may not be allowed to read).
         var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetTempPath() };
         foreach (var argument in arguments)
         {
