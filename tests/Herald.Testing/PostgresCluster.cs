@@ -67,6 +67,7 @@ public sealed class PostgresCluster : IAsyncDisposable
         await cluster.RunAsPostgresAsync(Path.Combine(bin, "initdb"), ["-D", data, "-U", "herald", "--auth=trust", "-E", "UTF8", "--no-sync"]).ConfigureAwait(false);
         var options = $"-p {cluster.Port} -k {directory} -c listen_addresses=127.0.0.1 -c wal_level=logical -c max_replication_slots=20 -c max_wal_senders=20 -c fsync=off -c synchronous_commit=off -c max_connections=200";
         await cluster.RunAsPostgresAsync(Path.Combine(bin, "pg_ctl"), ["-D", data, "-o", options, "-l", Path.Combine(directory, "postgres.log"), "-w", "-t", "60", "start"]).ConfigureAwait(false);
+        await cluster.StartWatchdogAsync().ConfigureAwait(false);
         AppDomain.CurrentDomain.ProcessExit += (_, _) => cluster.DisposeAsync().AsTask().GetAwaiter().GetResult();
         return cluster;
     }
@@ -76,7 +77,7 @@ public sealed class PostgresCluster : IAsyncDisposable
 
     private static async Task RunAsync(string file, string[] arguments)
     {
-        // A working directory the postgres user can enter: initdb and pg_ctl chdir back to it and warn or fail otherwise.
+        // A working directory the postgres user can enter (runuser keeps the caller's, which it may not be allowed to read).
         var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetTempPath() };
         foreach (var argument in arguments)
         {
@@ -104,19 +105,29 @@ public sealed class PostgresCluster : IAsyncDisposable
     {
         try
         {
-            await RunAsPostgresAsync(Path.Combine(_bin, "pg_ctl"), ["-D", Path.Combine(_directory, "data"), "-m", "immediate", "-w", "stop"]).ConfigureAwait(false);
+            await RunAsync("sh", ["-c", StopAndDeleteScript()]).ConfigureAwait(false);
         }
         catch (InvalidOperationException)
         {
-            // Already stopped.
+            // Already stopped and deleted.
         }
+    }
 
-        try
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
+    private string StopAndDeleteScript()
+    {
+        var stop = $"'{Path.Combine(_bin, "pg_ctl")}' -D '{Path.Combine(_directory, "data")}' -m immediate -w stop";
+        return (_asPostgresUser ? "runuser -u postgres -- " : "") + stop + $" >/dev/null 2>&1; rm -rf '{_directory}'";
+    }
+
+    /// <summary>
+    /// Stops the cluster and deletes its folder once this process is gone, however it ends: the test runner kills the
+    /// test host without waiting for ProcessExit handlers (that left running servers and 40-100 MB folders in /tmp).
+    /// </summary>
+    private Task StartWatchdogAsync()
+    {
+        // The subshell is orphaned at once (reparented to init, in a session of its own), so killing the test
+        // host's process tree does not reach it.
+        var script = $"( while kill -0 {Environment.ProcessId} 2>/dev/null; do sleep 1; done; {StopAndDeleteScript()} ) >/dev/null 2>&1 </dev/null &";
+        return RunAsync("setsid", ["sh", "-c", script]);
     }
 }

@@ -10,7 +10,9 @@ namespace Herald.Inbox;
 /// the process, and only an operating-system crash or power loss can lose the last few commits (then those events are
 /// delivered and handled again). Handler transactions begin with <c>BEGIN IMMEDIATE</c>, so concurrent partition
 /// workers take the write lock one after another and wait up to the connection string's <c>Default Timeout</c>
-/// (30 s unless set) instead of failing with <c>SQLITE_BUSY</c>.
+/// (30 s unless set) instead of failing with <c>SQLITE_BUSY</c>. Microsoft.Data.Sqlite has no asynchronous I/O: the
+/// <c>Async</c> methods complete synchronously, and a <see cref="BeginAsync"/> that waits for the write lock blocks
+/// its thread.
 /// </para>
 /// <para>
 /// The store keeps a few open connections with their prepared inbox statements; handlers that change a connection's

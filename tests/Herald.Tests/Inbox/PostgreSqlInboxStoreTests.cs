@@ -1,6 +1,7 @@
 using Herald.Inbox;
 using Herald.PostgreSql;
 using Herald.Testing;
+using Npgsql;
 using Xunit.Abstractions;
 
 namespace Herald.Tests.Inbox;
@@ -22,6 +23,40 @@ public sealed class PostgreSqlInboxStoreTests(ITestOutputHelper output) : InboxS
     // Each test's database stays until the cluster stops at the end of the run.
     protected override Task DropDatabaseAsync() => Task.CompletedTask;
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task The_second_delivery_waits_on_the_first_and_conflicts_only_if_it_commits(bool firstCommits)
+    {
+        var store = NewStore();
+        var eventId = Guid.NewGuid();
+        var first = await store.BeginAsync("welcome");
+        await first.MarkProcessedAsync(eventId);
+        var second = Task.Run(async () =>
+        {
+            await using var transaction = await store.BeginAsync("welcome");
+            await transaction.MarkProcessedAsync(eventId);
+            await transaction.CommitAsync();
+        });
+
+        await WaitForLockWaitAsync();
+        Assert.False(second.IsCompleted);
+        if (firstCommits)
+        {
+            await first.CommitAsync();
+            await Assert.ThrowsAsync<InboxConflictException>(() => second);
+        }
+        else
+        {
+            await first.DisposeAsync();
+            await second;
+        }
+
+        await first.DisposeAsync();
+        await using var check = await store.BeginAsync("welcome");
+        Assert.True(await check.IsProcessedAsync(eventId));
+    }
+
     [Fact]
     public async Task A_schema_prefix_creates_the_schema()
     {
@@ -38,6 +73,20 @@ public sealed class PostgreSqlInboxStoreTests(ITestOutputHelper output) : InboxS
             command.Transaction = transaction.Transaction;
             command.CommandText = "SELECT count(*) FROM herald.processed_events";
             Assert.Equal(1L, await command.ExecuteScalarAsync());
+        }
+    }
+
+    private async Task WaitForLockWaitAsync()
+    {
+        await using var connection = new NpgsqlConnection(_connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'", connection);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while ((long)(await command.ExecuteScalarAsync())! == 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the second delivery never waited for the first");
+            await Task.Delay(10);
         }
     }
 }

@@ -53,6 +53,40 @@ public sealed class SqliteInboxStoreTests(ITestOutputHelper output) : InboxStore
         Assert.Throws<ArgumentException>(() => Options with { TablePrefix = "x; DROP TABLE y" });
     }
 
+    [Fact]
+    public async Task Concurrent_partition_workers_wait_for_each_other_instead_of_failing()
+    {
+        const int Workers = 4;
+        const int BatchesPerWorker = 20;
+        var store = NewStore();
+        var stopwatch = System.Diagnostics.Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, Workers).Select(worker => Task.Run(async () =>
+        {
+            for (var batch = 0; batch < BatchesPerWorker; batch++)
+            {
+                var eventIds = Enumerable.Range(0, 100).Select(_ => Guid.NewGuid()).ToArray();
+                await store.RecordAttemptsAsync($"partition-{worker}", eventIds);
+                await using var transaction = await store.BeginAsync($"partition-{worker}");
+                foreach (var eventId in eventIds)
+                {
+                    Assert.False(await transaction.IsProcessedAsync(eventId));
+                    await transaction.MarkProcessedAsync(eventId);
+                }
+
+                await transaction.CommitAsync();
+            }
+        })));
+        stopwatch.Stop();
+        Output.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"{Workers} workers x {BatchesPerWorker} batches of 100: {Workers * BatchesPerWorker * 100 / stopwatch.Elapsed.TotalSeconds:F0} events/s"));
+
+        await using var check = await store.BeginAsync("partition-0");
+        await using var command = check.Connection.CreateCommand();
+        command.Transaction = check.Transaction;
+        command.CommandText = "SELECT count(*) FROM processed_events WHERE consumer_group LIKE 'partition-%'";
+        Assert.Equal((long)Workers * BatchesPerWorker * 100, await command.ExecuteScalarAsync());
+    }
+
     private static async Task<string?> PragmaAsync(IInboxTransaction transaction, string name)
     {
         await using var command = transaction.Connection.CreateCommand();
