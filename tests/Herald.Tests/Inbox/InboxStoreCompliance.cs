@@ -274,27 +274,29 @@ public abstract class InboxStoreCompliance : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Handles_thousands_of_events_per_second_in_batches_of_100()
+    public async Task Fifty_batches_of_100_events_are_each_recorded_once()
     {
+        // Throughput is measured by the consumer benchmark (benchmarks/, docs/benchmarks.md), not asserted here.
         const int Batches = 50;
         const int BatchSize = 100;
         var store = NewStore();
-        await HandleBatchAsync(store, Guid.NewGuid().ToString()); // warm-up: connections and prepared statements
-
-        var stopwatch = Stopwatch.StartNew();
+        var all = new List<Guid>();
         for (var batch = 0; batch < Batches; batch++)
         {
-            await HandleBatchAsync(store, "perf");
+            all.AddRange(await HandleBatchAsync(store, "many"));
         }
 
-        stopwatch.Stop();
-        var perSecond = Batches * BatchSize / stopwatch.Elapsed.TotalSeconds;
-        Output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{GetType().Name}: {Batches * BatchSize} events (attempts + check + handler insert + mark, {BatchSize} per transaction) in {stopwatch.Elapsed.TotalMilliseconds:F0} ms = {perSecond:F0} events/s"));
+        await using (var check = await store.BeginAsync("many"))
+        {
+            foreach (var eventId in all)
+            {
+                Assert.True(await check.IsProcessedAsync(eventId));
+            }
+        }
 
-        // A floor, not the target (thousands per second): test machines are shared and loaded.
-        Assert.True(perSecond > 200, $"{perSecond:F0} events/s");
+        Assert.Equal(Batches * BatchSize, all.Distinct().Count());
 
-        async Task HandleBatchAsync(IInboxStore inbox, string group)
+        async Task<Guid[]> HandleBatchAsync(IInboxStore inbox, string group)
         {
             var eventIds = Enumerable.Range(0, BatchSize).Select(_ => Guid.NewGuid()).ToArray();
             await inbox.RecordAttemptsAsync(group, eventIds);
@@ -309,6 +311,7 @@ public abstract class InboxStoreCompliance : IAsyncLifetime
             }
 
             await transaction.CommitAsync();
+            return eventIds;
         }
     }
 

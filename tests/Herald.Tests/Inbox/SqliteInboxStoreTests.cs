@@ -59,7 +59,6 @@ public sealed class SqliteInboxStoreTests(ITestOutputHelper output) : InboxStore
         const int Workers = 4;
         const int BatchesPerWorker = 20;
         var store = NewStore();
-        var stopwatch = System.Diagnostics.Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, Workers).Select(worker => Task.Run(async () =>
         {
             for (var batch = 0; batch < BatchesPerWorker; batch++)
@@ -76,9 +75,6 @@ public sealed class SqliteInboxStoreTests(ITestOutputHelper output) : InboxStore
                 await transaction.CommitAsync();
             }
         })));
-        stopwatch.Stop();
-        Output.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"{Workers} workers x {BatchesPerWorker} batches of 100: {Workers * BatchesPerWorker * 100 / stopwatch.Elapsed.TotalSeconds:F0} events/s"));
 
         await using var check = await store.BeginAsync("partition-0");
         await using var command = check.Connection.CreateCommand();

@@ -12,7 +12,7 @@ public sealed class KillAfterCommitTests
     [EventContract("UserSignedUp")]
     private sealed record UserSignedUp([property: PartitionKey] string UserId);
 
-    private static Process Start(params string[] arguments)
+    private static (Process Process, Task<string> Errors) Start(params string[] arguments)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Herald.Tests.CrashConsumer.dll"));
@@ -23,8 +23,7 @@ public sealed class KillAfterCommitTests
 
         var process = Process.Start(start)!;
         _ = process.StandardOutput.ReadToEndAsync();
-        _ = process.StandardError.ReadToEndAsync();
-        return process;
+        return (process, process.StandardError.ReadToEndAsync());
     }
 
     private static long Count(string database)
@@ -58,10 +57,11 @@ public sealed class KillAfterCommitTests
             }
         }
 
-        using (var doomed = Start(server.KafkaBootstrap, database, topic, group, "1"))
+        var (doomed, doomedErrors) = Start(server.KafkaBootstrap, database, topic, group, "1");
+        using (doomed)
         {
             Assert.True(doomed.WaitForExit(60_000), "the consumer should have killed itself after its first handled event");
-            Assert.NotEqual(0, doomed.ExitCode);
+            Assert.True(doomed.ExitCode == 137, $"expected death by SIGKILL (137), got {doomed.ExitCode}: {await doomedErrors}");
         }
 
         long afterCrash = Count(database);
@@ -72,7 +72,8 @@ public sealed class KillAfterCommitTests
             Assert.True(committed.Single().Partitions.Single().Offset.Value < afterCrash, "no offset covering the handled events was committed before the kill");
         }
 
-        using var restarted = Start(server.KafkaBootstrap, database, topic, group, "0");
+        var (restarted, _) = Start(server.KafkaBootstrap, database, topic, group, "0");
+        using var restartedProcess = restarted;
         try
         {
             await SdkHost.WaitUntilAsync(() => Count(database) >= 40, "all 40 welcomes");
