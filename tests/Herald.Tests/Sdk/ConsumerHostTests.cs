@@ -57,6 +57,38 @@ public sealed class ConsumerHostTests
     }
 
     [Fact]
+    public async Task A_redelivered_event_has_its_effect_exactly_once_with_the_postgresql_inbox()
+    {
+        var server = await TestBroker.Shared;
+        var cluster = await PostgresCluster.Shared;
+        var database = await cluster.CreateDatabaseAsync("sdk");
+        await using (var connection = new Npgsql.NpgsqlConnection(database))
+        {
+            await connection.OpenAsync();
+            await using var create = new Npgsql.NpgsqlCommand("CREATE TABLE welcome_emails (user_id text NOT NULL, sequence int NOT NULL, handled_by text NOT NULL)", connection);
+            await create.ExecuteNonQueryAsync();
+        }
+
+        var topic = TestBroker.UniqueName("user-events-pg");
+        await using var host = await SdkHost.StartAsync(server.KafkaBootstrap, o => o.Topic<UserCreated>(topic),
+            h => h.AddConsumer<SendWelcomeEmail>(topic, TestBroker.UniqueName("welcome")), database);
+        await host.Publisher.PublishAsync(new UserCreated("pg-user", "pg@example.com"));
+        await SdkHost.WaitUntilAsync(() => host.Metrics.Handled >= 1, "the first delivery");
+
+        var original = ReadAll(server.KafkaBootstrap, topic, 1).Single();
+        using (var producer = new ProducerBuilder<string?, byte[]>(new ProducerConfig { BootstrapServers = server.KafkaBootstrap }).Build())
+        {
+            await producer.ProduceAsync(topic, new Message<string?, byte[]> { Key = original.Message.Key, Value = original.Message.Value, Headers = original.Message.Headers });
+        }
+
+        await SdkHost.WaitUntilAsync(() => host.Metrics.DuplicatesSkipped >= 1, "the duplicate to be skipped");
+        await using var check = new Npgsql.NpgsqlConnection(database);
+        await check.OpenAsync();
+        await using var count = new Npgsql.NpgsqlCommand("SELECT COUNT(*) FROM welcome_emails WHERE user_id = 'pg-user'", check);
+        Assert.Equal(1L, (long)(await count.ExecuteScalarAsync())!);
+    }
+
+    [Fact]
     public async Task A_failing_handler_runs_exactly_the_configured_attempts_then_dead_letters_with_the_documented_headers()
     {
         var server = await TestBroker.Shared;

@@ -26,17 +26,17 @@ public sealed class SendWelcomeEmail : IEventHandler<UserCreated>
     {
         await using var command = context.Connection.CreateCommand();
         command.Transaction = context.Transaction;
-        command.CommandText = "INSERT INTO welcome_emails (user_id, sequence, handled_by) VALUES ($user, $sequence, $by)";
+        command.CommandText = "INSERT INTO welcome_emails (user_id, sequence, handled_by) VALUES (@user, @sequence, @by)";
         var user = command.CreateParameter();
-        user.ParameterName = "$user";
+        user.ParameterName = "user";
         user.Value = @event.UserId;
         command.Parameters.Add(user);
         var sequence = command.CreateParameter();
-        sequence.ParameterName = "$sequence";
+        sequence.ParameterName = "sequence";
         sequence.Value = @event.Sequence;
         command.Parameters.Add(sequence);
         var by = command.CreateParameter();
-        by.ParameterName = "$by";
+        by.ParameterName = "by";
         by.Value = Environment.GetEnvironmentVariable("HERALD_TEST_HOST") ?? context.ConsumerGroup;
         command.Parameters.Add(by);
         await command.ExecuteNonQueryAsync(cancellationToken);

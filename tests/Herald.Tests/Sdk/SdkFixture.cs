@@ -43,7 +43,16 @@ public sealed class SdkHost : IAsyncDisposable
         builder.Logging.SetMinimumLevel(LogLevel.Trace);
         var herald = builder.Services.AddHerald(o =>
         {
-            o.Bootstrap(bootstrap).UseSqlite(database).ConfigureConsumer(c => c.SessionTimeoutMs = 10_000);
+            o.Bootstrap(bootstrap).ConfigureConsumer(c => c.SessionTimeoutMs = 10_000);
+            if (database.StartsWith("Data Source=", StringComparison.Ordinal))
+            {
+                o.UseSqlite(database);
+            }
+            else
+            {
+                o.UsePostgreSql(database);
+            }
+
             configure(o);
         });
         consumers?.Invoke(herald);
