@@ -1,28 +1,19 @@
 using System.Text;
 using Confluent.SchemaRegistry;
 using Herald.Server;
-using Microsoft.Extensions.Logging;
+using Herald.Testing;
 
 namespace Herald.Registry.Tests.Api;
 
 /// <summary>Real Herald servers for registry tests: one shared, or dedicated ones for restarts.</summary>
 public static class RegistryServer
 {
-    private static readonly Lazy<Task<HeraldServer>> SharedServer = new(() => StartAsync(NewDataDirectory()));
+    /// <summary>The shared test server (broker and registry) of <see cref="TestBroker"/>.</summary>
+    public static Task<HeraldServer> Shared => TestBroker.Shared;
 
-    public static Task<HeraldServer> Shared => SharedServer.Value;
+    public static string NewDataDirectory() => TestBroker.NewDataDirectory();
 
-    public static string NewDataDirectory() => Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "herald-registry-tests", Guid.NewGuid().ToString("N"))).FullName;
-
-    public static Task<HeraldServer> StartAsync(string data) => HeraldServer.StartAsync(new HeraldServerOptions
-    {
-        DataDirectory = data,
-        KafkaListen = "127.0.0.1:0",
-        HttpListen = "127.0.0.1:0",
-        RegistryListen = "127.0.0.1:0",
-        InitialRebalanceDelayMs = 0,
-        ConfigureLogging = logging => logging.SetMinimumLevel(LogLevel.Warning),
-    });
+    public static Task<HeraldServer> StartAsync(string data) => TestBroker.StartAsync(data);
 
     public static CachedSchemaRegistryClient Client(HeraldServer server) =>
         new(new SchemaRegistryConfig { Url = server.RegistryAddress.ToString().TrimEnd('/') });
