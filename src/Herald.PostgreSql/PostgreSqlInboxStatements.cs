@@ -29,6 +29,12 @@ internal sealed class PostgreSqlInboxStatements(InboxOptions options)
     public string MarkProcessed { get; } =
         $"INSERT INTO {options.ProcessedEventsTable} (consumer_group, event_id, processed_at) VALUES ($1, $2, $3)";
 
+    public string FindProcessed { get; } =
+        $"SELECT event_id FROM {options.ProcessedEventsTable} WHERE consumer_group = $1 AND event_id = ANY($2)";
+
+    public string MarkProcessedMany { get; } =
+        $"INSERT INTO {options.ProcessedEventsTable} (consumer_group, event_id, processed_at) SELECT $1, id, $3 FROM unnest($2::uuid[]) AS id";
+
     public string ForgetAttempts { get; } =
         $"DELETE FROM {options.ConsumerAttemptsTable} WHERE consumer_group = $1 AND event_id = $2";
 

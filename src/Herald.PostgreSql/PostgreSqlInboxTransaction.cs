@@ -28,6 +28,57 @@ internal sealed class PostgreSqlInboxTransaction : IInboxTransaction
 
     public DbTransaction Transaction => _transaction;
 
+    public async Task<IReadOnlySet<Guid>> FindProcessedAsync(IReadOnlyList<Guid> eventIds, CancellationToken cancellationToken = default)
+    {
+        ThrowIfCompleted();
+        var found = new HashSet<Guid>();
+        if (eventIds.Count == 0)
+        {
+            return found;
+        }
+
+        await using var command = new NpgsqlCommand(_store.Sql.FindProcessed, _connection, _transaction)
+        {
+            Parameters = { PostgreSqlInboxStore.Text(_consumerGroup), new NpgsqlParameter<Guid[]> { TypedValue = [.. eventIds] } },
+        };
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            found.Add(reader.GetGuid(0));
+        }
+
+        return found;
+    }
+
+    public async Task MarkProcessedAsync(IReadOnlyList<Guid> eventIds, CancellationToken cancellationToken = default)
+    {
+        ThrowIfCompleted();
+        if (eventIds.Count == 0)
+        {
+            return;
+        }
+
+        await using var command = new NpgsqlCommand(_store.Sql.MarkProcessedMany, _connection, _transaction)
+        {
+            Parameters =
+            {
+                PostgreSqlInboxStore.Text(_consumerGroup),
+                new NpgsqlParameter<Guid[]> { TypedValue = [.. eventIds] },
+                PostgreSqlInboxStore.Timestamp(_store.Now()),
+            },
+        };
+        try
+        {
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            await _transaction.RollbackAsync(CancellationToken.None).ConfigureAwait(false);
+            _completed = true;
+            throw new InboxConflictException($"another delivery of one of {eventIds.Count} events in group '{_consumerGroup}' committed first", exception);
+        }
+    }
+
     public async Task<bool> IsProcessedAsync(Guid eventId, CancellationToken cancellationToken = default)
     {
         ThrowIfCompleted();

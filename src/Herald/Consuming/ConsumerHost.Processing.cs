@@ -22,13 +22,11 @@ public sealed partial class ConsumerHost
             foreach (var chunk in records.Chunk(registration.BatchSize))
             {
                 var decoded = chunk.Select(r => DecodedRecord.Decode(r, _contracts, registration)).ToList();
-                var batch = await TryBatchAsync(registration, decoded, cancellationToken).ConfigureAwait(false);
-                if (!batch.Committed)
+                if (!await TryBatchAsync(registration, decoded, cancellationToken).ConfigureAwait(false))
                 {
                     foreach (var record in decoded)
                     {
-                        int counted = record.Envelope is { } envelope && batch.Counted.TryGetValue(envelope.EventId, out var n) ? n : 0;
-                        await ProcessOneAsync(registration, record, counted, cancellationToken).ConfigureAwait(false);
+                        await ProcessOneAsync(registration, record, cancellationToken).ConfigureAwait(false);
                         last = record.Record;
                     }
                 }
@@ -52,29 +50,33 @@ public sealed partial class ConsumerHost
     }
 
     /// <summary>
-    /// The fast path: every record of the chunk in one inbox transaction. Any failure rolls it all back and the chunk
-    /// is handled one record at a time with the retry policy; <c>Counted</c> then holds the attempts already recorded
-    /// for records that did not cause the failure, so they are not charged twice.
+    /// The fast path: every record of the chunk in one inbox transaction, with one query to find duplicates and one
+    /// statement to record the processed ids. Any failure rolls it all back; the chunk is then handled one record at a
+    /// time with the retry policy.
     /// </summary>
-    private async Task<(bool Committed, Dictionary<Guid, int> Counted)> TryBatchAsync(ConsumerRegistration registration, List<DecodedRecord> chunk, CancellationToken cancellationToken)
+    /// <remarks>
+    /// Attempts are counted once for the whole batch, keyed by where it starts: a batch that crashed the process is
+    /// polled again from the same offset, finds its count above one, and takes the careful path, where every record's
+    /// attempts are counted on their own. A handler that throws here is charged one attempt before the careful path.
+    /// </remarks>
+    private async Task<bool> TryBatchAsync(ConsumerRegistration registration, List<DecodedRecord> chunk, CancellationToken cancellationToken)
     {
-        var counted = new Dictionary<Guid, int>();
         if (chunk.Count < 2 || chunk.Any(r => r.FailureReason is not null))
         {
-            return (false, counted);
+            return false;
         }
 
         var handleable = chunk.Where(r => r.IsHandleable).ToList();
-        var attempts = handleable.Count == 0 ? [] : await Inbox.RecordAttemptsAsync(registration.Group, [.. handleable.Select(r => r.Envelope!.EventId)], cancellationToken).ConfigureAwait(false);
-        for (int i = 0; i < handleable.Count; i++)
+        if (handleable.Count == 0)
         {
-            counted[handleable[i].Envelope!.EventId] = attempts[i];
+            return true;
         }
 
-        if (attempts.Any(a => a > 1))
+        var first = chunk[0].Record;
+        var batchKey = BatchAttemptKey(first.Topic, first.Partition.Value, first.Offset.Value);
+        if ((await Inbox.RecordAttemptsAsync(registration.Group, [batchKey], cancellationToken).ConfigureAwait(false))[0] > 1)
         {
-            // Something here failed before: take the careful path with the retry policy.
-            return (false, counted);
+            return false;
         }
 
         var outcomes = new List<(DecodedRecord Record, string Outcome)>(handleable.Count);
@@ -84,10 +86,12 @@ public sealed partial class ConsumerHost
             await using var scope = _scopes.CreateAsyncScope();
             var handler = scope.ServiceProvider.GetRequiredService(registration.HandlerType);
             await using var transaction = await Inbox.BeginAsync(registration.Group, cancellationToken).ConfigureAwait(false);
+            var processed = await transaction.FindProcessedAsync([.. handleable.Select(r => r.Envelope!.EventId)], cancellationToken).ConfigureAwait(false);
+            var handled = new List<Guid>(handleable.Count);
             foreach (var record in handleable)
             {
                 var envelope = record.Envelope!;
-                if (await transaction.IsProcessedAsync(envelope.EventId, cancellationToken).ConfigureAwait(false))
+                if (processed.Contains(envelope.EventId) || handled.Contains(envelope.EventId))
                 {
                     outcomes.Add((record, "duplicate"));
                     continue;
@@ -96,45 +100,53 @@ public sealed partial class ConsumerHost
                 running = record;
                 var context = new EventContext(envelope, record.Record.Topic, record.Record.Partition.Value, record.Record.Offset.Value, 1, registration.Group, transaction.Connection, transaction.Transaction);
                 await registration.Invoke(handler, record.Contract!.Type, record.Event!, context, cancellationToken).ConfigureAwait(false);
-                await transaction.MarkProcessedAsync(envelope.EventId, cancellationToken).ConfigureAwait(false);
+                handled.Add(envelope.EventId);
                 outcomes.Add((record, "handled"));
                 running = null;
             }
 
+            await transaction.MarkProcessedAsync(handled, cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             if (running is not null)
             {
-                // That handler really ran and failed: its next run records attempt 2.
+                // That handler really ran and failed: charge it, so its next run is attempt 2.
                 Metrics.OnFailedAttempt();
-                counted.Remove(running.Envelope!.EventId);
+                await Inbox.RecordAttemptsAsync(registration.Group, [running.Envelope!.EventId], cancellationToken).ConfigureAwait(false);
                 LogAttemptFailed(running.Envelope.EventType, running.Envelope.EventId, 1, registration.Retry.MaxAttempts, ex.GetType().Name, PiiMasker.Apply(ex.Message, running.PiiValues));
             }
 
-            return (false, counted);
+            return false;
         }
 
         foreach (var (record, outcome) in outcomes)
         {
-            var processed = Processed(registration, record, outcome);
+            var processedEvent = Processed(registration, record, outcome);
             if (outcome == "duplicate")
             {
                 LogDuplicate(record.Envelope!.EventType, record.Envelope.EventId, registration.Group);
-                Metrics.OnDuplicate(processed);
+                Metrics.OnDuplicate(processedEvent);
             }
             else
             {
-                Metrics.OnHandled(processed);
+                Metrics.OnHandled(processedEvent);
             }
         }
 
-        return (true, counted);
+        return true;
+    }
+
+    /// <summary>A stable id for "the batch starting at this offset", stored in the attempts table like an event id.</summary>
+    private static Guid BatchAttemptKey(string topic, int partition, long offset)
+    {
+        var hash = System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes($"herald-batch:{topic}:{partition}:{offset}"));
+        return new Guid(hash.AsSpan(0, 16));
     }
 
     /// <summary>One record with the full retry policy; returns once its outcome is committed (handled, duplicate, dead letter, skipped).</summary>
-    private async Task ProcessOneAsync(ConsumerRegistration registration, DecodedRecord record, int alreadyCounted, CancellationToken cancellationToken)
+    private async Task ProcessOneAsync(ConsumerRegistration registration, DecodedRecord record, CancellationToken cancellationToken)
     {
         if (record.NotForThisConsumer)
         {
@@ -152,10 +164,7 @@ public sealed partial class ConsumerHost
         Exception? lastError = null;
         while (true)
         {
-            int attempt = alreadyCounted > 0
-                ? alreadyCounted
-                : (await Inbox.RecordAttemptsAsync(registration.Group, [envelope.EventId], cancellationToken).ConfigureAwait(false))[0];
-            alreadyCounted = 0;
+            int attempt = (await Inbox.RecordAttemptsAsync(registration.Group, [envelope.EventId], cancellationToken).ConfigureAwait(false))[0];
             if (attempt > policy.MaxAttempts)
             {
                 // Counted before an earlier crash or failure: the limit holds across restarts.

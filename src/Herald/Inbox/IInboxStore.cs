@@ -44,6 +44,13 @@ public interface IInboxTransaction : IAsyncDisposable
     /// <summary>Records <paramref name="eventId"/> as processed (and forgets its attempts) within this transaction.</summary>
     Task MarkProcessedAsync(Guid eventId, CancellationToken cancellationToken = default);
 
+    /// <summary>Which of <paramref name="eventIds"/> the group already processed, in one query.</summary>
+    Task<IReadOnlySet<Guid>> FindProcessedAsync(IReadOnlyList<Guid> eventIds, CancellationToken cancellationToken = default);
+
+    /// <summary>Records every one of <paramref name="eventIds"/> as processed in one statement (attempt rows are left to purge).</summary>
+    /// <exception cref="InboxConflictException">One of them was committed by another delivery first.</exception>
+    Task MarkProcessedAsync(IReadOnlyList<Guid> eventIds, CancellationToken cancellationToken = default);
+
     /// <summary>Commits the handlers' writes and the inbox rows together.</summary>
     /// <exception cref="InboxConflictException">Another delivery of one of the events committed first.</exception>
     Task CommitAsync(CancellationToken cancellationToken = default);

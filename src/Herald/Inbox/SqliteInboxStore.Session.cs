@@ -41,6 +41,12 @@ public sealed partial class SqliteInboxStore
             RETURNING attempts
             """;
 
+        public string FindProcessed(int count) =>
+            $"SELECT event_id FROM {options.ProcessedEventsTable} WHERE consumer_group = {Group} AND event_id IN ({string.Join(", ", Enumerable.Range(0, count).Select(i => $"$e{i}"))})";
+
+        public string MarkProcessedMany(int count) =>
+            $"INSERT INTO {options.ProcessedEventsTable} (consumer_group, event_id, processed_at) VALUES {string.Join(", ", Enumerable.Range(0, count).Select(i => $"({Group}, $e{i}, {Now})"))}";
+
         public string Purge { get; } = $"""
             DELETE FROM {options.ProcessedEventsTable} WHERE processed_at < {Now};
             DELETE FROM {options.ConsumerAttemptsTable} WHERE updated_at < {Now};
@@ -54,6 +60,10 @@ public sealed partial class SqliteInboxStore
         private SqliteCommand? _isProcessed;
         private SqliteCommand? _markProcessed;
         private SqliteCommand? _recordAttempt;
+
+        // Batch statements prepared once per batch size on this connection (sizes are few: the batch size and tails).
+        private readonly Dictionary<int, SqliteCommand> _findProcessed = [];
+        private readonly Dictionary<int, SqliteCommand> _markProcessedMany = [];
 
         private Session(SqliteConnection connection, Statements statements)
         {
@@ -96,8 +106,61 @@ public sealed partial class SqliteInboxStore
         public SqliteCommand RecordAttempt(SqliteTransaction transaction, string group, long now) =>
             Bind(_recordAttempt ??= Prepare(_statements.RecordAttempt, withNow: true), transaction, group, eventId: null, now);
 
+        public SqliteCommand FindProcessed(SqliteTransaction transaction, string group, IReadOnlyList<Guid> eventIds) =>
+            BindMany(Cached(_findProcessed, eventIds.Count, _statements.FindProcessed, withNow: false), transaction, group, eventIds, now: null);
+
+        public SqliteCommand MarkProcessedMany(SqliteTransaction transaction, string group, IReadOnlyList<Guid> eventIds, long now) =>
+            BindMany(Cached(_markProcessedMany, eventIds.Count, _statements.MarkProcessedMany, withNow: true), transaction, group, eventIds, now);
+
+        private SqliteCommand Cached(Dictionary<int, SqliteCommand> cache, int count, Func<int, string> sql, bool withNow)
+        {
+            if (cache.TryGetValue(count, out var command))
+            {
+                return command;
+            }
+
+            command = Connection.CreateCommand();
+            command.CommandText = sql(count);
+            command.Parameters.Add(Statements.Group, SqliteType.Text);
+            for (int i = 0; i < count; i++)
+            {
+                command.Parameters.Add($"$e{i}", SqliteType.Text);
+            }
+
+            if (withNow)
+            {
+                command.Parameters.Add(Statements.Now, SqliteType.Integer);
+            }
+
+            command.Prepare();
+            cache[count] = command;
+            return command;
+        }
+
+        private static SqliteCommand BindMany(SqliteCommand command, SqliteTransaction transaction, string group, IReadOnlyList<Guid> eventIds, long? now)
+        {
+            command.Transaction = transaction;
+            command.Parameters[Statements.Group].Value = group;
+            for (int i = 0; i < eventIds.Count; i++)
+            {
+                command.Parameters[i + 1].Value = Text(eventIds[i]);
+            }
+
+            if (now is { } value)
+            {
+                command.Parameters[Statements.Now].Value = value;
+            }
+
+            return command;
+        }
+
         public void Dispose()
         {
+            foreach (var command in _findProcessed.Values.Concat(_markProcessedMany.Values))
+            {
+                command.Dispose();
+            }
+
             _isProcessed?.Dispose();
             _markProcessed?.Dispose();
             _recordAttempt?.Dispose();

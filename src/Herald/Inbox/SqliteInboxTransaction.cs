@@ -50,6 +50,47 @@ internal sealed class SqliteInboxTransaction : IInboxTransaction
         return Task.CompletedTask;
     }
 
+    public Task<IReadOnlySet<Guid>> FindProcessedAsync(IReadOnlyList<Guid> eventIds, CancellationToken cancellationToken = default)
+    {
+        ThrowIfCompleted();
+        cancellationToken.ThrowIfCancellationRequested();
+        var found = new HashSet<Guid>();
+        if (eventIds.Count == 0)
+        {
+            return Task.FromResult<IReadOnlySet<Guid>>(found);
+        }
+
+        var command = _session.FindProcessed(_transaction, _consumerGroup, eventIds);
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            found.Add(Guid.Parse(reader.GetString(0)));
+        }
+
+        return Task.FromResult<IReadOnlySet<Guid>>(found);
+    }
+
+    public Task MarkProcessedAsync(IReadOnlyList<Guid> eventIds, CancellationToken cancellationToken = default)
+    {
+        ThrowIfCompleted();
+        cancellationToken.ThrowIfCancellationRequested();
+        if (eventIds.Count == 0)
+        {
+            return Task.CompletedTask;
+        }
+
+        try
+        {
+            _session.MarkProcessedMany(_transaction, _consumerGroup, eventIds, _store.Now()).ExecuteNonQuery();
+        }
+        catch (SqliteException exception) when (exception.SqliteErrorCode == SqliteConstraint)
+        {
+            throw Conflict(null, exception);
+        }
+
+        return Task.CompletedTask;
+    }
+
     public Task CommitAsync(CancellationToken cancellationToken = default)
     {
         ThrowIfCompleted();

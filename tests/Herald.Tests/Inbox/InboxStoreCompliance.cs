@@ -274,6 +274,34 @@ public abstract class InboxStoreCompliance : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Batches_find_and_mark_many_events_in_one_call_and_conflict_as_a_whole()
+    {
+        var store = NewStore();
+        await store.EnsureCreatedAsync();
+        var earlier = Enumerable.Range(0, 30).Select(_ => Guid.NewGuid()).ToArray();
+        await using (var first = await store.BeginAsync("bulk"))
+        {
+            Assert.Empty(await first.FindProcessedAsync(earlier));
+            await first.MarkProcessedAsync(earlier);
+            await first.CommitAsync();
+        }
+
+        var later = Enumerable.Range(0, 20).Select(_ => Guid.NewGuid()).ToArray();
+        await using (var second = await store.BeginAsync("bulk"))
+        {
+            var found = await second.FindProcessedAsync([.. earlier.Take(5), .. later]);
+            Assert.Equal(earlier.Take(5).ToHashSet(), found.ToHashSet());
+
+            // One id already committed makes the whole batch a conflict, and nothing of it stays.
+            await Assert.ThrowsAsync<InboxConflictException>(() => second.MarkProcessedAsync([.. later, earlier[0]]));
+        }
+
+        await using var check = await store.BeginAsync("bulk");
+        Assert.Empty(await check.FindProcessedAsync(later));
+        Assert.Empty(await check.FindProcessedAsync([]));
+    }
+
+    [Fact]
     public async Task Fifty_batches_of_100_events_are_each_recorded_once()
     {
         // Throughput is measured by the consumer benchmark (benchmarks/, docs/benchmarks.md), not asserted here.
