@@ -3,7 +3,7 @@ using Herald.Benchmarks.E2e;
 
 namespace Herald.Benchmarks;
 
-/// <summary>Entry point of the perf rig: <c>e2e</c> runs the end-to-end comparison, <c>micro</c> the BenchmarkDotNet suite.</summary>
+/// <summary>Entry point of the perf rig: <c>e2e</c> runs the end-to-end comparison, <c>consumer</c> the consumer host, <c>micro</c> the BenchmarkDotNet suite.</summary>
 public static class Program
 {
     /// <summary>Dispatches to a subcommand.</summary>
@@ -17,6 +17,8 @@ public static class Program
                 return await E2eCommand.RunAsync(rest).ConfigureAwait(false);
             case "registry":
                 return await Registry.RegistryCommand.RunAsync(rest).ConfigureAwait(false);
+            case "consumer":
+                return await Consumer.ConsumerCommand.RunAsync(rest).ConfigureAwait(false);
             case "micro":
                 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(rest);
                 return 0;
@@ -39,6 +41,9 @@ public static class Program
           registry  Schema registry: register/lookup latency p50/p99 and compatibility checks per
                   second for a subject with 100 versions at FULL_TRANSITIVE
                   (--versions N --lookups N --checks N).
+          consumer  The SDK's consumer host (SQLite and PostgreSQL inbox) against a bare
+                  Confluent.Kafka loop, same topic, same run; plus the inbox's database work
+                  alone per phase (--events N --batch 100,500 --partitions 4 --no-postgres).
           micro   BenchmarkDotNet micro-benchmarks of the protocol codec; any BenchmarkDotNet
                   arguments follow, e.g. `micro --filter '*'`.
         """;
