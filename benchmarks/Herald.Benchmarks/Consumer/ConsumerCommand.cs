@@ -83,12 +83,6 @@ public static class ConsumerCommand
                 profiles.Add(("SQLite", batch, await InboxProfile.RunAsync(inbox, sample, batch)));
             }
 
-            foreach (var batch in batches)
-            {
-                var database = $"Data Source={Path.Combine(scratch, $"set-based-{batch}.db")}";
-                profiles.Add(("SQLite, set-based prototype", batch, await SetBasedSqliteInbox.RunAsync(database, sample, batch)));
-            }
-
             var cluster = postgres ? await StartPostgresAsync() : null;
             foreach (var batch in batches)
             {

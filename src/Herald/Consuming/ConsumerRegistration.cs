@@ -32,8 +32,8 @@ public sealed class ConsumerRegistration
 
     public RetryPolicy Retry { get; set; } = new();
 
-    /// <summary>Events of one partition handled in one inbox transaction when all succeed (falls back to one by one on failure). Default 100.</summary>
-    public int BatchSize { get; set; } = 100;
+    /// <summary>Events of one partition handled in one inbox transaction when all succeed (falls back to one by one on failure). Default 500.</summary>
+    public int BatchSize { get; set; } = 500;
 
     private readonly Dictionary<Type, Func<object, object, EventContext, CancellationToken, Task>> _invokers = [];
 
