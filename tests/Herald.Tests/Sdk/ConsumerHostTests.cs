@@ -150,6 +150,36 @@ public sealed class ConsumerHostTests
     }
 
     [Fact]
+    public async Task Records_without_an_envelope_or_with_an_unknown_event_type_are_dead_lettered_not_dropped()
+    {
+        var server = await TestBroker.Shared;
+        var topic = TestBroker.UniqueName("strangers");
+        await using var host = await SdkHost.StartAsync(server.KafkaBootstrap, o => o.Topic<UserCreated>(topic),
+            h => h.AddConsumer<FailingHandler>(topic, TestBroker.UniqueName("g"), c => c.Retry(FastRetries)));
+
+        using (var producer = new ProducerBuilder<string?, byte[]>(new ProducerConfig { BootstrapServers = server.KafkaBootstrap }).Build())
+        {
+            await producer.ProduceAsync(topic, new Message<string?, byte[]> { Key = "k", Value = "{}"u8.ToArray() });
+            await producer.ProduceAsync(topic, new Message<string?, byte[]>
+            {
+                Key = "k",
+                Value = "{}"u8.ToArray(),
+                Headers = new Headers
+                {
+                    { EnvelopeHeaders.EventId, Encoding.UTF8.GetBytes(Guid.CreateVersion7().ToString()) },
+                    { EnvelopeHeaders.EventType, "InvoiceVoided"u8.ToArray() },
+                },
+            });
+        }
+
+        await SdkHost.WaitUntilAsync(() => host.Metrics.DeadLettered >= 2, "both dead letters");
+        var dead = ReadAll(server.KafkaBootstrap, DeadLetterHeaders.TopicFor(topic), 2);
+        Assert.All(dead, d => Assert.Equal(DeadLetterReasons.UnknownEvent, Header(d, DeadLetterHeaders.Reason)));
+        Assert.Contains("event_type", Header(dead[0], DeadLetterHeaders.ExceptionMessage), StringComparison.Ordinal);
+        Assert.Contains("InvoiceVoided", Header(dead[1], DeadLetterHeaders.ExceptionMessage), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Attempts_counted_before_a_crash_bound_the_retries_across_restarts()
     {
         var server = await TestBroker.Shared;
