@@ -1,0 +1,16 @@
+namespace Herald.EventStore;
+
+/// <summary>Limits and names shared by both stores.</summary>
+public sealed record EventStoreOptions
+{
+    public static readonly EventStoreOptions Default = new();
+
+    /// <summary>The largest event payload (plus metadata) accepted, in bytes. Default 1 MiB.</summary>
+    public int MaxEventBytes { get; init; } = 1024 * 1024;
+
+    /// <summary>The longest stream id. Default 256 characters.</summary>
+    public int MaxStreamIdLength { get; init; } = 256;
+
+    /// <summary>A prefix for the table names (e.g. <c>app_</c> or, on PostgreSQL, <c>schema.</c>). Default none.</summary>
+    public string TablePrefix { get; init; } = string.Empty;
+}
