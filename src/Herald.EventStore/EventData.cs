@@ -12,6 +12,12 @@ public sealed record EventData(Guid EventId, string EventType, int SchemaVersion
 /// <param name="StreamId">The stream it belongs to.</param>
 /// <param name="StreamVersion">Its position in the stream, from 1.</param>
 /// <param name="GlobalPosition">Its position in the global feed, from 1, increasing in commit order.</param>
+/// <param name="EventId">The id it was appended with.</param>
+/// <param name="EventType">Its type name.</param>
+/// <param name="SchemaVersion">The payload's schema version as stored (before upcasting).</param>
+/// <param name="Data">The payload, UTF-8 JSON.</param>
+/// <param name="Metadata">The metadata, if any.</param>
+/// <param name="RecordedAt">When it was appended.</param>
 public sealed record RecordedEvent(
     string StreamId,
     long StreamVersion,
