@@ -51,7 +51,7 @@ public abstract class EventStoreCompliance : IAsyncLifetime
     }
 
     protected static EventData Event(string type = "Happened", string json = "{}", string? metadata = null, int schemaVersion = 1) =>
-        new(Guid.NewGuid(), type, schemaVersion, Encoding.UTF8.GetBytes(json), metadata is null ? null : Encoding.UTF8.GetBytes(metadata));
+        new(Guid.NewGuid(), type, schemaVersion, Encoding.UTF8.GetBytes(json), metadata is null ? null : (ReadOnlyMemory<byte>?)Encoding.UTF8.GetBytes(metadata));
 
     private static List<EventData> Events(int count) => Enumerable.Range(0, count).Select(i => Event(json: $$"""{"i":{{i}}}""")).ToList();
 

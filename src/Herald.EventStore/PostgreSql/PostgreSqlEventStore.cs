@@ -332,7 +332,7 @@ public sealed class PostgreSqlEventStore : IEventStore, IAsyncDisposable
                 reader.GetString(4),
                 reader.GetInt32(5),
                 reader.GetFieldValue<byte[]>(6),
-                reader.IsDBNull(7) ? null : reader.GetFieldValue<byte[]>(7),
+                reader.IsDBNull(7) ? null : (ReadOnlyMemory<byte>?)reader.GetFieldValue<byte[]>(7),
                 reader.GetFieldValue<DateTimeOffset>(8));
         }
         catch (Exception exception) when (exception is InvalidCastException or FormatException or OverflowException)

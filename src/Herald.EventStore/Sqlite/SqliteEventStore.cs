@@ -287,7 +287,7 @@ public sealed class SqliteEventStore : IEventStore
                 reader.GetString(4),
                 reader.GetInt32(5),
                 reader.GetFieldValue<byte[]>(6),
-                reader.IsDBNull(7) ? null : reader.GetFieldValue<byte[]>(7),
+                reader.IsDBNull(7) ? null : (ReadOnlyMemory<byte>?)reader.GetFieldValue<byte[]>(7),
                 DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(8)));
         }
         catch (Exception exception) when (exception is InvalidCastException or FormatException or OverflowException or SqliteException)
