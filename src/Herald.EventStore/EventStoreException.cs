@@ -3,13 +3,22 @@ namespace Herald.EventStore;
 /// <summary>The root of the event store's errors.</summary>
 public class EventStoreException : Exception
 {
+    private readonly bool _isTransient;
+
     public EventStoreException(string message, Exception? inner = null)
         : base(message, inner)
     {
     }
 
+    /// <summary>A storage failure; <paramref name="isTransient"/> says whether retrying may succeed.</summary>
+    public EventStoreException(string message, Exception? inner, bool isTransient)
+        : base(message, inner)
+    {
+        _isTransient = isTransient;
+    }
+
     /// <summary>Whether retrying the same call may succeed (e.g. a dropped connection), as opposed to a programmer error.</summary>
-    public virtual bool IsTransient => false;
+    public virtual bool IsTransient => _isTransient;
 }
 
 /// <summary>The optimistic-concurrency check failed.</summary>

@@ -1,0 +1,373 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Herald.EventStore.PostgreSql;
+
+/// <summary>The event store on PostgreSQL: <c>streams</c> and <c>events</c> tables.</summary>
+/// <remarks>
+/// <para>
+/// <b>The global feed never skips.</b> A PostgreSQL sequence hands out numbers that commit out of order: a reader can
+/// see position 11 while the transaction holding 10 is still running, move its checkpoint past 10 and never see it
+/// (Marten's high-water-mark bug). Here every append first takes one transaction-level advisory lock
+/// (<c>pg_advisory_xact_lock</c>, keyed by the events table name), then assigns positions
+/// <c>max(global_position) + 1 …</c> and commits. PostgreSQL makes a transaction visible before it releases its locks,
+/// so the next appender's positions are assigned only after the previous ones are visible: positions become visible
+/// in order, a rolled-back append leaves no hole, and a reader that saw N has seen everything below N.
+/// The price: appends serialize across all streams (one lock hold ≈ two round trips plus the commit).
+/// </para>
+/// <para>
+/// An append is three round trips whatever the batch size: lock and reads, one <c>unnest</c> insert plus the stream
+/// upsert, commit. Payloads are <c>bytea</c> (stored byte for byte), ids <c>uuid</c>, times <c>timestamptz</c>
+/// (the transaction's start). Storage failures surface as <see cref="EventStoreException"/> with
+/// <see cref="EventStoreException.IsTransient"/> from Npgsql; a failed append stores nothing.
+/// </para>
+/// </remarks>
+public sealed class PostgreSqlEventStore : IEventStore, IAsyncDisposable
+{
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly bool _ownsDataSource;
+    private readonly string _schema;
+    private readonly string _streams;
+    private readonly string _events;
+    private readonly long _lockKey;
+
+    /// <param name="connectionString">An Npgsql connection string; the store owns the data source it builds.</param>
+    /// <param name="options">Limits and table prefix (<c>schema.</c> allowed); <see cref="EventStoreOptions.Default"/> when null.</param>
+    public PostgreSqlEventStore(string connectionString, EventStoreOptions? options = null)
+        : this(NpgsqlDataSource.Create(connectionString), options, ownsDataSource: true)
+    {
+    }
+
+    /// <param name="dataSource">The data source to use; the caller disposes it.</param>
+    /// <param name="options">Limits and table prefix (<c>schema.</c> allowed); <see cref="EventStoreOptions.Default"/> when null.</param>
+    public PostgreSqlEventStore(NpgsqlDataSource dataSource, EventStoreOptions? options = null)
+        : this(dataSource, options, ownsDataSource: false)
+    {
+    }
+
+    private PostgreSqlEventStore(NpgsqlDataSource dataSource, EventStoreOptions? options, bool ownsDataSource)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
+        _dataSource = dataSource;
+        _ownsDataSource = ownsDataSource;
+        Options = options ?? EventStoreOptions.Default;
+        var prefix = AppendRules.ValidatePrefix(Options.TablePrefix, allowSchema: true);
+        var dot = prefix.IndexOf('.', StringComparison.Ordinal);
+        _schema = dot < 0 ? string.Empty : prefix[..dot];
+        _streams = prefix + "streams";
+        _events = prefix + "events";
+        _lockKey = LockKey(_events);
+    }
+
+    public EventStoreOptions Options { get; }
+
+    public async Task EnsureCreatedAsync(CancellationToken cancellationToken = default)
+    {
+        var schema = _schema.Length > 0 ? $"CREATE SCHEMA IF NOT EXISTS {_schema};" : string.Empty;
+        // The advisory lock keeps two concurrent EnsureCreated calls from racing on CREATE TABLE IF NOT EXISTS.
+        var sql = $"""
+            SELECT pg_advisory_xact_lock({_lockKey});
+            {schema}
+            CREATE TABLE IF NOT EXISTS {_streams} (
+                stream_id text PRIMARY KEY,
+                version bigint NOT NULL,
+                deleted boolean NOT NULL DEFAULT false);
+            CREATE TABLE IF NOT EXISTS {_events} (
+                global_position bigint PRIMARY KEY,
+                stream_id text NOT NULL,
+                stream_version bigint NOT NULL,
+                event_id uuid NOT NULL,
+                event_type text NOT NULL,
+                schema_version integer NOT NULL,
+                data bytea NOT NULL,
+                metadata bytea,
+                recorded_at timestamptz NOT NULL,
+                UNIQUE (stream_id, stream_version),
+                UNIQUE (stream_id, event_id));
+            """;
+        await GuardAsync(async () =>
+        {
+            await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using var command = new NpgsqlCommand(sql, connection, transaction);
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return true;
+        }).ConfigureAwait(false);
+    }
+
+    public Task<AppendResult> AppendAsync(string streamId, ExpectedVersion expected, IReadOnlyList<EventData> events, CancellationToken cancellationToken = default)
+    {
+        AppendRules.ValidateStreamId(streamId, Options);
+        AppendRules.ValidateEvents(events, Options);
+        return GuardAsync(() => AppendCoreAsync(streamId, expected, events, cancellationToken));
+    }
+
+    public async IAsyncEnumerable<RecordedEvent> ReadStreamAsync(string streamId, long fromVersion = 1, ReadDirection direction = ReadDirection.Forwards, int maxCount = int.MaxValue, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        AppendRules.ValidateStreamId(streamId, Options);
+        ArgumentOutOfRangeException.ThrowIfNegative(maxCount);
+        var forwards = direction == ReadDirection.Forwards;
+        var sql = $"SELECT {Columns} FROM {_events} WHERE stream_id = $1 AND stream_version {(forwards ? ">=" : "<=")} $2 ORDER BY stream_version {(forwards ? "ASC" : "DESC")} LIMIT $3";
+        await foreach (var e in ReadAsync(sql, [new() { Value = streamId }, new() { Value = fromVersion }, new() { Value = (long)maxCount }], cancellationToken).ConfigureAwait(false))
+        {
+            yield return e;
+        }
+    }
+
+    public async IAsyncEnumerable<RecordedEvent> ReadAllAsync(long afterPosition = 0, int maxCount = int.MaxValue, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(maxCount);
+        var sql = $"SELECT {Columns} FROM {_events} WHERE global_position > $1 ORDER BY global_position LIMIT $2";
+        await foreach (var e in ReadAsync(sql, [new() { Value = afterPosition }, new() { Value = (long)maxCount }], cancellationToken).ConfigureAwait(false))
+        {
+            yield return e;
+        }
+    }
+
+    public Task<long> GetStreamVersionAsync(string streamId, CancellationToken cancellationToken = default)
+    {
+        AppendRules.ValidateStreamId(streamId, Options);
+        return GuardAsync(async () =>
+        {
+            await using var command = _dataSource.CreateCommand($"SELECT version FROM {_streams} WHERE stream_id = $1");
+            command.Parameters.Add(new() { Value = streamId });
+            return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long version ? version : 0;
+        });
+    }
+
+    public Task DeleteStreamAsync(string streamId, ExpectedVersion expected, CancellationToken cancellationToken = default)
+    {
+        AppendRules.ValidateStreamId(streamId, Options);
+        return GuardAsync(async () =>
+        {
+            await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            var (version, deleted) = await LockStreamAsync(connection, transaction, streamId, cancellationToken).ConfigureAwait(false);
+            if (!deleted)
+            {
+                AppendRules.CheckExpected(streamId, expected, version);
+                await using var command = new NpgsqlCommand($"INSERT INTO {_streams} (stream_id, version, deleted) VALUES ($1, $2, true) ON CONFLICT (stream_id) DO UPDATE SET deleted = true", connection, transaction);
+                command.Parameters.Add(new() { Value = streamId });
+                command.Parameters.Add(new() { Value = version });
+                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            return true;
+        });
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_ownsDataSource)
+        {
+            await _dataSource.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private const string Columns = "stream_id, stream_version, global_position, event_id, event_type, schema_version, data, metadata, recorded_at";
+
+    private async Task<AppendResult> AppendCoreAsync(string streamId, ExpectedVersion expected, IReadOnlyList<EventData> events, CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var ids = events.Select(e => e.EventId).ToArray();
+        long version;
+        bool deleted;
+        long maxPosition;
+        var stored = new Dictionary<Guid, (long, long)>();
+        await using (var batch = new NpgsqlBatch(connection, transaction))
+        {
+            // The lock first: every later statement of this batch sees all appends committed before we got it.
+            batch.BatchCommands.Add(new($"SELECT pg_advisory_xact_lock({_lockKey})"));
+            batch.BatchCommands.Add(new($"SELECT version, deleted FROM {_streams} WHERE stream_id = $1") { Parameters = { new() { Value = streamId } } });
+            batch.BatchCommands.Add(new($"SELECT event_id, stream_version, global_position FROM {_events} WHERE stream_id = $1 AND event_id = ANY($2)")
+            {
+                Parameters = { new() { Value = streamId }, new() { Value = ids, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid } },
+            });
+            batch.BatchCommands.Add(new($"SELECT coalesce(max(global_position), 0) FROM {_events}"));
+            await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+            (version, deleted) = await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? (reader.GetInt64(0), reader.GetBoolean(1)) : (0L, false);
+            await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                stored[reader.GetGuid(0)] = (reader.GetInt64(1), reader.GetInt64(2));
+            }
+
+            await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+            await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            maxPosition = reader.GetInt64(0);
+        }
+
+        if (deleted)
+        {
+            throw new StreamDeletedException(streamId);
+        }
+
+        if (AppendRules.Idempotent(streamId, events, stored) is { } again)
+        {
+            return again;
+        }
+
+        AppendRules.CheckExpected(streamId, expected, version);
+        if (events.Count == 0)
+        {
+            await using var last = new NpgsqlCommand($"SELECT coalesce(max(global_position), 0) FROM {_events} WHERE stream_id = $1", connection, transaction);
+            last.Parameters.Add(new() { Value = streamId });
+            return new AppendResult(version, (long)(await last.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!);
+        }
+
+        await using (var write = new NpgsqlBatch(connection, transaction))
+        {
+            write.BatchCommands.Add(new($"""
+                INSERT INTO {_events} (global_position, stream_id, stream_version, event_id, event_type, schema_version, data, metadata, recorded_at)
+                SELECT $1 + t.n, $2, $3 + t.n, t.id, t.type, t.schema, t.data, t.meta, now()
+                FROM unnest($4::uuid[], $5::text[], $6::integer[], $7::bytea[], $8::bytea[]) WITH ORDINALITY AS t(id, type, schema, data, meta, n)
+                """)
+            {
+                Parameters =
+                {
+                    new() { Value = maxPosition },
+                    new() { Value = streamId },
+                    new() { Value = version },
+                    new() { Value = ids },
+                    new() { Value = events.Select(e => e.EventType).ToArray() },
+                    new() { Value = events.Select(e => e.SchemaVersion).ToArray() },
+                    new() { Value = events.Select(e => Bytes(e.Data)).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea },
+                    new() { Value = events.Select(e => e.Metadata is { } m ? Bytes(m) : null).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea },
+                },
+            });
+            write.BatchCommands.Add(new($"INSERT INTO {_streams} (stream_id, version, deleted) VALUES ($1, $2, false) ON CONFLICT (stream_id) DO UPDATE SET version = excluded.version")
+            {
+                Parameters = { new() { Value = streamId }, new() { Value = version + events.Count } },
+            });
+            await write.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return new AppendResult(version + events.Count, maxPosition + events.Count);
+    }
+
+    private async Task<(long Version, bool Deleted)> LockStreamAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string streamId, CancellationToken cancellationToken)
+    {
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        // Deletes take the append lock too, so an append cannot slip in between the check and the flag.
+        batch.BatchCommands.Add(new($"SELECT pg_advisory_xact_lock({_lockKey})"));
+        batch.BatchCommands.Add(new($"SELECT version, deleted FROM {_streams} WHERE stream_id = $1") { Parameters = { new() { Value = streamId } } });
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? (reader.GetInt64(0), reader.GetBoolean(1)) : (0L, false);
+    }
+
+    private async IAsyncEnumerable<RecordedEvent> ReadAsync(string sql, NpgsqlParameter[] parameters, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        NpgsqlConnection connection;
+        NpgsqlCommand command;
+        NpgsqlDataReader reader;
+        try
+        {
+            connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            command = new NpgsqlCommand(sql, connection);
+            command.Parameters.AddRange(parameters);
+            reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (NpgsqlException exception)
+        {
+            throw Storage(exception);
+        }
+
+        await using (connection.ConfigureAwait(false))
+        await using (command.ConfigureAwait(false))
+        await using (reader.ConfigureAwait(false))
+        {
+            while (true)
+            {
+                try
+                {
+                    if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        yield break;
+                    }
+                }
+                catch (NpgsqlException exception)
+                {
+                    throw Storage(exception);
+                }
+
+                yield return ToEvent(reader);
+            }
+        }
+    }
+
+    private static RecordedEvent ToEvent(NpgsqlDataReader reader)
+    {
+        var streamId = reader.IsDBNull(0) ? "?" : reader.GetString(0);
+        var version = reader.IsDBNull(1) ? -1 : reader.GetInt64(1);
+        if (reader.IsDBNull(4))
+        {
+            throw new CorruptEventException(streamId, version, "the event type is missing");
+        }
+
+        if (reader.IsDBNull(6))
+        {
+            throw new CorruptEventException(streamId, version, "the payload is missing");
+        }
+
+        if (reader.IsDBNull(2) || reader.IsDBNull(3) || reader.IsDBNull(5) || reader.IsDBNull(8))
+        {
+            throw new CorruptEventException(streamId, version, "the position, event id, schema version or timestamp is missing");
+        }
+
+        try
+        {
+            return new RecordedEvent(
+                streamId,
+                version,
+                reader.GetInt64(2),
+                reader.GetGuid(3),
+                reader.GetString(4),
+                reader.GetInt32(5),
+                reader.GetFieldValue<byte[]>(6),
+                reader.IsDBNull(7) ? null : (ReadOnlyMemory<byte>?)reader.GetFieldValue<byte[]>(7),
+                reader.GetFieldValue<DateTimeOffset>(8));
+        }
+        catch (Exception exception) when (exception is InvalidCastException or FormatException or OverflowException)
+        {
+            throw new CorruptEventException(streamId, version, exception.Message, exception);
+        }
+    }
+
+    private static async Task<T> GuardAsync<T>(Func<Task<T>> operation)
+    {
+        try
+        {
+            return await operation().ConfigureAwait(false);
+        }
+        catch (NpgsqlException exception)
+        {
+            throw Storage(exception);
+        }
+    }
+
+    private static EventStoreException Storage(NpgsqlException exception) =>
+        new($"PostgreSQL failed: {exception.Message}", exception, exception.IsTransient);
+
+    private static byte[] Bytes(ReadOnlyMemory<byte> memory) =>
+        MemoryMarshal.TryGetArray(memory, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length ? segment.Array : memory.ToArray();
+
+    // FNV-1a of the table name: stores over different tables in one database do not serialize each other.
+    private static long LockKey(string table)
+    {
+        var hash = 0xcbf29ce484222325UL;
+        foreach (var c in table)
+        {
+            hash = (hash ^ c) * 0x100000001b3UL;
+        }
+
+        return (long)hash;
+    }
+}

@@ -1,0 +1,54 @@
+using Herald.EventStore.Sqlite;
+using Microsoft.Data.Sqlite;
+
+namespace Herald.EventStore.Tests;
+
+/// <summary>The compliance suite over a SQLite file in a temporary folder.</summary>
+public sealed class SqliteEventStoreTests : EventStoreCompliance
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "herald-tests", "es-" + Guid.NewGuid().ToString("N"));
+
+    private string ConnectionString => $"Data Source={Path.Combine(_directory, "events.db")}";
+
+    protected override IEventStore NewStoreOver(EventStoreOptions options) => new SqliteEventStore(ConnectionString, options);
+
+    protected override Task CreateDatabaseAsync()
+    {
+        Directory.CreateDirectory(_directory);
+        return Task.CompletedTask;
+    }
+
+    protected override Task DropDatabaseAsync()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_directory, recursive: true);
+        return Task.CompletedTask;
+    }
+
+    protected override async Task ExecuteSqlAsync(string sql)
+    {
+        await using var connection = new SqliteConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
+    }
+
+    // SQLite keeps NOT NULL, so damage the row the way a bad copy or a hand edit would: a payload that is not a blob.
+    protected override string CorruptPayloadSql(string streamId, long version) =>
+        $"UPDATE events SET data = 42 WHERE stream_id = '{streamId}' AND stream_version = {version}";
+
+    protected override string CorruptEventTypeSql(string streamId, long version) =>
+        $"UPDATE events SET event_type = x'00ff' WHERE stream_id = '{streamId}' AND stream_version = {version}";
+
+    [Fact]
+    public async Task Connections_use_WAL_with_synchronous_NORMAL()
+    {
+        await Store.AppendAsync("pragmas", ExpectedVersion.Any, [Event()]);
+        await using var connection = new SqliteConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA journal_mode";
+        Assert.Equal("wal", await command.ExecuteScalarAsync());
+    }
+}
