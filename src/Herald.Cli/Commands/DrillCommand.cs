@@ -12,5 +12,6 @@ internal sealed partial class DrillCommand : Command
     {
         this.console = console;
         Subcommands.Add(CreateSchemaCommand());
+        Subcommands.Add(CreateSnapshotsCommand());
     }
 }
