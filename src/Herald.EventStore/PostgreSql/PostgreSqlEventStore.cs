@@ -23,7 +23,7 @@ namespace Herald.EventStore.PostgreSql;
 /// batch from <c>unnest</c>ed arrays and upserts the stream; it runs in its own implicit transaction, so the lock is
 /// held for the server-side work and the commit only, never across a network round trip. Payloads are <c>bytea</c>
 /// (stored byte for byte), ids <c>uuid</c>, times <c>timestamptz</c>
-(the transaction's start). Storage failures surface as <see cref="EventStoreException"/> with
+/// (the transaction's start). Storage failures surface as <see cref="EventStoreException"/> with
 /// <see cref="EventStoreException.IsTransient"/> from Npgsql; a failed append stores nothing.
 /// </para>
 /// </remarks>
