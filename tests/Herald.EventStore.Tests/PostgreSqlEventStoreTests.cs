@@ -48,7 +48,7 @@ public sealed class PostgreSqlEventStoreTests : EventStoreCompliance
     }
 
     [Fact]
-    public async Task A_killed_connection_mid_read_is_a_transient_EventStoreException()
+    public async Task A_connection_the_server_killed_is_a_transient_EventStoreException()
     {
         await Store.AppendAsync("s", ExpectedVersion.Any, Enumerable.Range(0, 5).Select(_ => Event()).ToList());
         await using var dataSource = NpgsqlDataSource.Create(ConnectionString);

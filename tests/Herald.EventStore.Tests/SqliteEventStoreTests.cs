@@ -51,4 +51,16 @@ public sealed class SqliteEventStoreTests : EventStoreCompliance
         command.CommandText = "PRAGMA journal_mode";
         Assert.Equal("wal", await command.ExecuteScalarAsync());
     }
+
+    [Fact]
+    public async Task A_table_prefix_names_both_tables_and_must_be_an_identifier()
+    {
+        var store = NewStoreOver(Options with { TablePrefix = "orders_" });
+        await store.EnsureCreatedAsync();
+        await store.AppendAsync("s", ExpectedVersion.NoStream, [Event()]);
+        Assert.Equal(1, await store.GetStreamVersionAsync("s"));
+        Assert.Equal(0, await Store.GetStreamVersionAsync("s"));
+        Assert.Throws<ArgumentException>(() => NewStoreOver(Options with { TablePrefix = "x; DROP TABLE events; --" }));
+        Assert.Throws<ArgumentException>(() => NewStoreOver(Options with { TablePrefix = "main." }));
+    }
 }

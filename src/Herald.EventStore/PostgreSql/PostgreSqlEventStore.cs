@@ -15,22 +15,26 @@ namespace Herald.EventStore.PostgreSql;
 /// <c>max(global_position) + 1 …</c> and commits. PostgreSQL makes a transaction visible before it releases its locks,
 /// so the next appender's positions are assigned only after the previous ones are visible: positions become visible
 /// in order, a rolled-back append leaves no hole, and a reader that saw N has seen everything below N.
-/// The price: appends serialize across all streams (one lock hold ≈ two round trips plus the commit).
+/// The price: appends serialize across all streams for the time the lock is held.
 /// </para>
 /// <para>
-/// An append is three round trips whatever the batch size: lock and reads, one <c>unnest</c> insert plus the stream
-/// upsert, commit. Payloads are <c>bytea</c> (stored byte for byte), ids <c>uuid</c>, times <c>timestamptz</c>
+/// An append is one statement and one round trip whatever the batch size: <see cref="EnsureCreatedAsync"/> creates a
+/// plpgsql function <c>append_events</c> (with the table prefix) that takes the lock, checks the stream, inserts the
+/// batch from <c>unnest</c>ed arrays and upserts the stream; it runs in its own implicit transaction, so the lock is
+/// held for the server-side work and the commit only, never across a network round trip. Payloads are <c>bytea</c>
+/// (stored byte for byte), ids <c>uuid</c>, times <c>timestamptz</c>
 /// (the transaction's start). Storage failures surface as <see cref="EventStoreException"/> with
 /// <see cref="EventStoreException.IsTransient"/> from Npgsql; a failed append stores nothing.
 /// </para>
 /// </remarks>
-public sealed class PostgreSqlEventStore : IEventStore, IAsyncDisposable
+public sealed partial class PostgreSqlEventStore : IEventStore, IAsyncDisposable
 {
     private readonly NpgsqlDataSource _dataSource;
     private readonly bool _ownsDataSource;
     private readonly string _schema;
     private readonly string _streams;
     private readonly string _events;
+    private readonly string _appendFunction;
     private readonly long _lockKey;
 
     /// <param name="connectionString">An Npgsql connection string; the store owns the data source it builds.</param>
@@ -58,6 +62,7 @@ public sealed class PostgreSqlEventStore : IEventStore, IAsyncDisposable
         _schema = dot < 0 ? string.Empty : prefix[..dot];
         _streams = prefix + "streams";
         _events = prefix + "events";
+        _appendFunction = prefix + "append_events";
         _lockKey = LockKey(_events);
     }
 
@@ -93,6 +98,8 @@ public sealed class PostgreSqlEventStore : IEventStore, IAsyncDisposable
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
             await using var command = new NpgsqlCommand(sql, connection, transaction);
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await using var function = new NpgsqlCommand(AppendFunctionSql, connection, transaction);
+            await function.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             return true;
         }).ConfigureAwait(false);
@@ -172,84 +179,50 @@ public sealed class PostgreSqlEventStore : IEventStore, IAsyncDisposable
 
     private async Task<AppendResult> AppendCoreAsync(string streamId, ExpectedVersion expected, IReadOnlyList<EventData> events, CancellationToken cancellationToken)
     {
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         var ids = events.Select(e => e.EventId).ToArray();
+        await using var command = _dataSource.CreateCommand($"SELECT outcome, stream_version, position FROM {_appendFunction}($1, $2, $3, $4, $5, $6, $7)");
+        command.Parameters.Add(new() { Value = streamId });
+        command.Parameters.Add(new() { Value = expected.Value });
+        command.Parameters.Add(new() { Value = ids, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid });
+        command.Parameters.Add(new() { Value = events.Select(e => e.EventType).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        command.Parameters.Add(new() { Value = events.Select(e => e.SchemaVersion).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer });
+        command.Parameters.Add(new() { Value = events.Select(e => Bytes(e.Data)).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea });
+        command.Parameters.Add(new() { Value = events.Select(e => e.Metadata is { } m ? Bytes(m) : null).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea });
+        int outcome;
         long version;
-        bool deleted;
-        long maxPosition;
-        var stored = new Dictionary<Guid, (long, long)>();
-        await using (var batch = new NpgsqlBatch(connection, transaction))
+        long position;
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
-            // The lock first: every later statement of this batch sees all appends committed before we got it.
-            batch.BatchCommands.Add(new($"SELECT pg_advisory_xact_lock({_lockKey})"));
-            batch.BatchCommands.Add(new($"SELECT version, deleted FROM {_streams} WHERE stream_id = $1") { Parameters = { new() { Value = streamId } } });
-            batch.BatchCommands.Add(new($"SELECT event_id, stream_version, global_position FROM {_events} WHERE stream_id = $1 AND event_id = ANY($2)")
-            {
-                Parameters = { new() { Value = streamId }, new() { Value = ids, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid } },
-            });
-            batch.BatchCommands.Add(new($"SELECT coalesce(max(global_position), 0) FROM {_events}"));
-            await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
-            (version, deleted) = await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? (reader.GetInt64(0), reader.GetBoolean(1)) : (0L, false);
-            await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                stored[reader.GetGuid(0)] = (reader.GetInt64(1), reader.GetInt64(2));
-            }
-
-            await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
             await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-            maxPosition = reader.GetInt64(0);
+            (outcome, version, position) = (reader.GetInt32(0), reader.GetInt64(1), reader.GetInt64(2));
         }
 
-        if (deleted)
+        switch (outcome)
         {
-            throw new StreamDeletedException(streamId);
-        }
-
-        if (AppendRules.Idempotent(streamId, events, stored) is { } again)
-        {
-            return again;
-        }
-
-        AppendRules.CheckExpected(streamId, expected, version);
-        if (events.Count == 0)
-        {
-            await using var last = new NpgsqlCommand($"SELECT coalesce(max(global_position), 0) FROM {_events} WHERE stream_id = $1", connection, transaction);
-            last.Parameters.Add(new() { Value = streamId });
-            return new AppendResult(version, (long)(await last.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!);
-        }
-
-        await using (var write = new NpgsqlBatch(connection, transaction))
-        {
-            write.BatchCommands.Add(new($"""
-                INSERT INTO {_events} (global_position, stream_id, stream_version, event_id, event_type, schema_version, data, metadata, recorded_at)
-                SELECT $1 + t.n, $2, $3 + t.n, t.id, t.type, t.schema, t.data, t.meta, now()
-                FROM unnest($4::uuid[], $5::text[], $6::integer[], $7::bytea[], $8::bytea[]) WITH ORDINALITY AS t(id, type, schema, data, meta, n)
-                """)
-            {
-                Parameters =
+            case AppendOutcome.Appended:
+                return new AppendResult(version, position);
+            case AppendOutcome.Deleted:
+                throw new StreamDeletedException(streamId);
+            case AppendOutcome.WrongVersion:
+                throw new WrongExpectedVersionException(streamId, expected, version);
+            default:
+                // Only some ids were stored; events are never removed, so reading them again names the same ones.
+                var stored = new Dictionary<Guid, (long, long)>();
+                await using (var find = _dataSource.CreateCommand($"SELECT event_id, stream_version, global_position FROM {_events} WHERE stream_id = $1 AND event_id = ANY($2)"))
                 {
-                    new() { Value = maxPosition },
-                    new() { Value = streamId },
-                    new() { Value = version },
-                    new() { Value = ids },
-                    new() { Value = events.Select(e => e.EventType).ToArray() },
-                    new() { Value = events.Select(e => e.SchemaVersion).ToArray() },
-                    new() { Value = events.Select(e => Bytes(e.Data)).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea },
-                    new() { Value = events.Select(e => e.Metadata is { } m ? Bytes(m) : null).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea },
-                },
-            });
-            write.BatchCommands.Add(new($"INSERT INTO {_streams} (stream_id, version, deleted) VALUES ($1, $2, false) ON CONFLICT (stream_id) DO UPDATE SET version = excluded.version")
-            {
-                Parameters = { new() { Value = streamId }, new() { Value = version + events.Count } },
-            });
-            await write.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
+                    find.Parameters.Add(new() { Value = streamId });
+                    find.Parameters.Add(new() { Value = ids, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid });
+                    await using var reader = await find.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        stored[reader.GetGuid(0)] = (reader.GetInt64(1), reader.GetInt64(2));
+                    }
+                }
 
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return new AppendResult(version + events.Count, maxPosition + events.Count);
+                // Throws the mixed-batch error; a concurrent re-append may have stored the rest meanwhile, which is success.
+                return AppendRules.Idempotent(streamId, events, stored)
+                    ?? throw new EventStoreException($"stream '{streamId}': the append matched stored events that are no longer there");
+        }
     }
 
     private async Task<(long Version, bool Deleted)> LockStreamAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string streamId, CancellationToken cancellationToken)
