@@ -4,7 +4,7 @@ public sealed class HelpTests
 {
     public static TheoryData<string, string[]> Commands => new()
     {
-        { "", ["serve", "topic", "produce", "consume", "schema", "drill"] },
+        { "", ["serve", "topic", "produce", "consume", "schema", "drill", "dlq"] },
         { "serve", ["--data", "--kafka", "--registry", "--http", "--fsync", "--no-auto-create-topics", "--partitions"] },
         { "topic", ["create", "list", "describe"] },
         { "topic create", ["<name>", "--partitions", "--config", "--bootstrap"] },
@@ -12,6 +12,17 @@ public sealed class HelpTests
         { "topic describe", ["<name>", "--json", "--bootstrap"] },
         { "produce", ["<topic>", "--key-separator", "--partition", "--acks", "--json", "--bootstrap"] },
         { "consume", ["<topic>", "--group", "--from-beginning", "--count", "--timeout", "--print-key", "--json", "--bootstrap"] },
+        { "schema", ["register", "check", "diff"] },
+        { "schema register", ["<subject>", "<file>", "--type", "--registry", "--json"] },
+        { "schema check", ["--against", "--mode", "--policy", "--type", "--registry", "--json"] },
+        { "schema diff", ["<old>", "<new>", "--type", "--policy", "--json"] },
+        { "drill", ["schema", "snapshots"] },
+        { "drill schema", ["--dir", "--keep"] },
+        { "drill snapshots", ["--events", "--every", "--json"] },
+        { "dlq", ["list", "show", "redrive"] },
+        { "dlq list", ["<topic>", "--limit", "--json", "--bootstrap"] },
+        { "dlq show", ["<topic>", "<offset>", "--partition", "--json", "--bootstrap"] },
+        { "dlq redrive", ["<topic>", "--offset", "--partition", "--all", "--reason", "--json", "--bootstrap"] },
     };
 
     [Theory]

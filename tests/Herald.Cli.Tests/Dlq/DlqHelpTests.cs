@@ -2,37 +2,6 @@ namespace Herald.Cli.Tests.Dlq;
 
 public sealed class DlqHelpTests
 {
-    public static TheoryData<string, string[]> Commands => new()
-    {
-        { "dlq", ["list", "show", "redrive"] },
-        { "dlq list", ["<topic>", "--limit", "--json", "--bootstrap"] },
-        { "dlq show", ["<topic>", "<offset>", "--partition", "--json", "--bootstrap"] },
-        { "dlq redrive", ["<topic>", "--offset", "--partition", "--all", "--reason", "--json", "--bootstrap"] },
-    };
-
-    [Theory]
-    [MemberData(nameof(Commands))]
-    public async Task Help_exits_zero_and_lists_every_option(string command, string[] expected)
-    {
-        var run = await CliRun.RunAsync([.. command.Split(' '), "--help"]);
-
-        Assert.True(run.ExitCode == 0, run.ToString());
-        Assert.Empty(run.Stderr);
-        Assert.Contains("Description:", run.Stdout, StringComparison.Ordinal);
-        foreach (var option in expected)
-        {
-            Assert.Contains(option, run.Stdout, StringComparison.Ordinal);
-        }
-    }
-
-    [Fact]
-    public async Task Root_help_lists_dlq()
-    {
-        var run = await CliRun.RunAsync(["--help"]);
-
-        Assert.Contains("dlq", run.Stdout, StringComparison.Ordinal);
-    }
-
     [Theory]
     [InlineData("--all")]
     [InlineData("--all", "--reason")]
