@@ -19,6 +19,8 @@ public static class Program
                 return await Registry.RegistryCommand.RunAsync(rest).ConfigureAwait(false);
             case "consumer":
                 return await Consumer.ConsumerCommand.RunAsync(rest).ConfigureAwait(false);
+            case "eventstore":
+                return await EventStore.EventStoreCommand.RunAsync(rest).ConfigureAwait(false);
             case "micro":
                 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(rest);
                 return 0;
@@ -44,6 +46,9 @@ public static class Program
           consumer  The SDK's consumer host (SQLite and PostgreSQL inbox) against a bare
                   Confluent.Kafka loop, same topic, same run; plus the inbox's database work
                   alone per phase (--events N --batch 100,500 --partitions 4 --no-postgres).
+          eventstore  Herald's event store (PostgreSQL and SQLite) against Marten on the same PostgreSQL
+                  database: append 1000 streams x 100 events (sequential, 4 writers) and paged read-all
+                  (--streams N --events-per-stream N --no-marten --marten-first).
           micro   BenchmarkDotNet micro-benchmarks of the protocol codec; any BenchmarkDotNet
                   arguments follow, e.g. `micro --filter '*'`.
         """;
