@@ -1,3 +1,4 @@
+using Herald.Testing;
 using Herald.EventStore.Sqlite;
 using Microsoft.Data.Sqlite;
 
@@ -6,22 +7,21 @@ namespace Herald.EventStore.Tests;
 /// <summary>The compliance suite over a SQLite file in a temporary folder.</summary>
 public sealed class SqliteEventStoreTests : EventStoreCompliance
 {
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "herald-tests", "es-" + Guid.NewGuid().ToString("N"));
+    private readonly TempSqliteFile _file = new("es", "events.db");
 
-    private string ConnectionString => $"Data Source={Path.Combine(_directory, "events.db")}";
+    private string ConnectionString => _file.ConnectionString;
 
     protected override IEventStore NewStoreOver(EventStoreOptions options) => new SqliteEventStore(ConnectionString, options);
 
     protected override Task CreateDatabaseAsync()
     {
-        Directory.CreateDirectory(_directory);
+        _file.Create();
         return Task.CompletedTask;
     }
 
     protected override Task DropDatabaseAsync()
     {
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_directory, recursive: true);
+        _file.Delete();
         return Task.CompletedTask;
     }
 

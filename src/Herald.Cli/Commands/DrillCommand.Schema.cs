@@ -6,7 +6,7 @@ namespace Herald.Cli.Commands;
 
 internal sealed partial class DrillCommand
 {
-    private const string OrderCreatedV1 = """
+    internal const string OrderCreatedV1 = """
         {
           "$schema": "http://json-schema.org/draft-07/schema#",
           "title": "OrderCreated",
@@ -20,7 +20,7 @@ internal sealed partial class DrillCommand
         }
         """;
 
-    private const string OrderCreatedV2 = """
+    internal const string OrderCreatedV2 = """
         {
           "$schema": "http://json-schema.org/draft-07/schema#",
           "title": "OrderCreated",
@@ -35,7 +35,7 @@ internal sealed partial class DrillCommand
         }
         """;
 
-    private const string OrderCreatedV3 = """
+    internal const string OrderCreatedV3 = """
         {
           "$schema": "http://json-schema.org/draft-07/schema#",
           "title": "OrderCreated",

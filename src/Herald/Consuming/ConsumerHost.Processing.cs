@@ -88,10 +88,12 @@ public sealed partial class ConsumerHost
             await using var transaction = await Inbox.BeginAsync(registration.Group, cancellationToken).ConfigureAwait(false);
             var processed = await transaction.FindProcessedAsync([.. handleable.Select(r => r.Envelope!.EventId)], cancellationToken).ConfigureAwait(false);
             var handled = new List<Guid>(handleable.Count);
+            var seen = new HashSet<Guid>(processed);
             foreach (var record in handleable)
             {
                 var envelope = record.Envelope!;
-                if (processed.Contains(envelope.EventId) || handled.Contains(envelope.EventId))
+                // Already committed earlier, or the same event twice in this batch (a producer retry).
+                if (!seen.Add(envelope.EventId))
                 {
                     outcomes.Add((record, "duplicate"));
                     continue;

@@ -3,46 +3,14 @@ namespace Herald.Cli.Tests.Schema;
 /// <summary>A temporary folder of schema files: the seed's OrderCreated event in three versions, and whatever a test adds.</summary>
 public sealed class SchemaFiles : IDisposable
 {
-    public const string V1 = """
-        {
-          "type": "object",
-          "properties": {
-            "order_id": { "type": "string" },
-            "amount": { "type": "number" }
-          },
-          "required": ["order_id", "amount"],
-          "additionalProperties": false
-        }
-        """;
+    /// <summary>The drill's v1: a closed model with required <c>order_id</c> and <c>amount</c>.</summary>
+    public const string V1 = Herald.Cli.Commands.DrillCommand.OrderCreatedV1;
 
     /// <summary>v1 plus an optional <c>currency</c>: BACKWARD compatible.</summary>
-    public const string V2 = """
-        {
-          "type": "object",
-          "properties": {
-            "order_id": { "type": "string" },
-            "amount": { "type": "number" },
-            "currency": { "type": "string" }
-          },
-          "required": ["order_id", "amount"],
-          "additionalProperties": false
-        }
-        """;
+    public const string V2 = Herald.Cli.Commands.DrillCommand.OrderCreatedV2;
 
     /// <summary>v2 plus a required <c>customer_email</c>: not BACKWARD compatible.</summary>
-    public const string V3 = """
-        {
-          "type": "object",
-          "properties": {
-            "order_id": { "type": "string" },
-            "amount": { "type": "number" },
-            "currency": { "type": "string" },
-            "customer_email": { "type": "string" }
-          },
-          "required": ["order_id", "amount", "customer_email"],
-          "additionalProperties": false
-        }
-        """;
+    public const string V3 = Herald.Cli.Commands.DrillCommand.OrderCreatedV3;
 
     public string Folder { get; } = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "herald-schema-tests-" + Guid.NewGuid().ToString("N"))).FullName;
 

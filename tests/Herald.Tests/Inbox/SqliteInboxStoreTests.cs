@@ -1,3 +1,4 @@
+using Herald.Testing;
 using Herald.Inbox;
 using Microsoft.Data.Sqlite;
 using Xunit.Abstractions;
@@ -7,22 +8,21 @@ namespace Herald.Tests.Inbox;
 /// <summary>The compliance suite over a SQLite file in a temporary folder.</summary>
 public sealed class SqliteInboxStoreTests(ITestOutputHelper output) : InboxStoreCompliance(output)
 {
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "herald-tests", "inbox-" + Guid.NewGuid().ToString("N"));
+    private readonly TempSqliteFile _file = new("inbox", "app.db");
 
-    private string ConnectionString => $"Data Source={Path.Combine(_directory, "app.db")}";
+    private string ConnectionString => _file.ConnectionString;
 
     protected override IInboxStore NewStoreOver(InboxOptions options) => new SqliteInboxStore(ConnectionString, options);
 
     protected override Task CreateDatabaseAsync()
     {
-        Directory.CreateDirectory(_directory);
+        _file.Create();
         return Task.CompletedTask;
     }
 
     protected override Task DropDatabaseAsync()
     {
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_directory, recursive: true);
+        _file.Delete();
         return Task.CompletedTask;
     }
 
