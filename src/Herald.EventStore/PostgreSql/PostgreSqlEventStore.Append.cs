@@ -9,6 +9,7 @@ public sealed partial class PostgreSqlEventStore
         public const int Deleted = 1;
         public const int WrongVersion = 2;
         public const int MixedBatch = 3;
+        public const int AlreadyStored = 4;
     }
 
     // The whole append in one statement: the advisory lock is held for the server-side work and the commit only,
@@ -42,7 +43,7 @@ public sealed partial class PostgreSqlEventStore
                 FROM {{_events}} e WHERE e.stream_id = p_stream AND e.event_id = ANY(p_ids);
             IF v_count > 0 AND v_stored = v_count THEN
                 SELECT e.global_position INTO v_last_position FROM {{_events}} e WHERE e.stream_id = p_stream AND e.stream_version = v_last_version;
-                RETURN QUERY SELECT 0, v_last_version, v_last_position;
+                RETURN QUERY SELECT 4, v_last_version, v_last_position;
                 RETURN;
             END IF;
             IF v_stored > 0 THEN
@@ -54,7 +55,7 @@ public sealed partial class PostgreSqlEventStore
                 RETURN;
             END IF;
             IF v_count = 0 THEN
-                RETURN QUERY SELECT 0, v_version, coalesce((SELECT max(e.global_position) FROM {{_events}} e WHERE e.stream_id = p_stream), 0);
+                RETURN QUERY SELECT 4, v_version, coalesce((SELECT max(e.global_position) FROM {{_events}} e WHERE e.stream_id = p_stream), 0);
                 RETURN;
             END IF;
             SELECT coalesce(max(e.global_position), 0) INTO v_max FROM {{_events}} e;

@@ -1,5 +1,7 @@
+using System.Data.Common;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using Herald.EventStore.Projections;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -27,7 +29,7 @@ namespace Herald.EventStore.PostgreSql;
 /// <see cref="EventStoreException.IsTransient"/> from Npgsql; a failed append stores nothing.
 /// </para>
 /// </remarks>
-public sealed partial class PostgreSqlEventStore : IEventStore, IAsyncDisposable
+public sealed partial class PostgreSqlEventStore : IProjectionStore, IAsyncDisposable
 {
     private readonly NpgsqlDataSource _dataSource;
     private readonly bool _ownsDataSource;
@@ -63,10 +65,15 @@ public sealed partial class PostgreSqlEventStore : IEventStore, IAsyncDisposable
         _streams = prefix + "streams";
         _events = prefix + "events";
         _appendFunction = prefix + "append_events";
+        CheckpointTable = prefix + "checkpoints";
         _lockKey = LockKey(_events);
     }
 
     public EventStoreOptions Options { get; }
+
+    public SqlDialect Dialect => SqlDialect.PostgreSql;
+
+    public string CheckpointTable { get; }
 
     public async Task EnsureCreatedAsync(CancellationToken cancellationToken = default)
     {
@@ -91,6 +98,13 @@ public sealed partial class PostgreSqlEventStore : IEventStore, IAsyncDisposable
                 recorded_at timestamptz NOT NULL,
                 UNIQUE (stream_id, stream_version),
                 UNIQUE (stream_id, event_id));
+            CREATE TABLE IF NOT EXISTS {CheckpointTable} (
+                name text PRIMARY KEY,
+                position bigint NOT NULL,
+                status text NOT NULL,
+                error text,
+                failed_position bigint,
+                updated_at bigint NOT NULL);
             """;
         await GuardAsync(async () =>
         {
@@ -100,6 +114,7 @@ public sealed partial class PostgreSqlEventStore : IEventStore, IAsyncDisposable
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             await using var function = new NpgsqlCommand(AppendFunctionSql, connection, transaction);
             await function.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await ProjectionRunner.CreateInlineAsync(Options, connection, transaction, Dialect, cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             return true;
         }).ConfigureAwait(false);
@@ -167,6 +182,30 @@ public sealed partial class PostgreSqlEventStore : IEventStore, IAsyncDisposable
         });
     }
 
+    public async Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken = default) =>
+        await GuardAsync(async () => await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
+
+    public Task<DbTransaction> BeginAsync(DbConnection connection, bool holdAppends, CancellationToken cancellationToken = default) =>
+        GuardAsync<DbTransaction>(async () =>
+        {
+            var npgsql = (NpgsqlConnection)connection;
+            var transaction = await npgsql.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            if (holdAppends)
+            {
+                await using var command = new NpgsqlCommand($"SELECT pg_advisory_xact_lock({_lockKey})", npgsql, transaction);
+                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            return transaction;
+        });
+
+    public Task<long> GetHeadPositionAsync(CancellationToken cancellationToken = default) =>
+        GuardAsync(async () =>
+        {
+            await using var command = _dataSource.CreateCommand($"SELECT coalesce(max(global_position), 0) FROM {_events}");
+            return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        });
+
     public async ValueTask DisposeAsync()
     {
         if (_ownsDataSource)
@@ -180,7 +219,13 @@ public sealed partial class PostgreSqlEventStore : IEventStore, IAsyncDisposable
     private async Task<AppendResult> AppendCoreAsync(string streamId, ExpectedVersion expected, IReadOnlyList<EventData> events, CancellationToken cancellationToken)
     {
         var ids = events.Select(e => e.EventId).ToArray();
-        await using var command = _dataSource.CreateCommand($"SELECT outcome, stream_version, position FROM {_appendFunction}($1, $2, $3, $4, $5, $6, $7)");
+        var sql = $"SELECT outcome, stream_version, position FROM {_appendFunction}($1, $2, $3, $4, $5, $6, $7)";
+        var inline = Options.InlineProjections.Count > 0;
+        // Inline projections join the append's transaction, so it becomes explicit (and holds the append lock for
+        // their round trips); without them the function runs in the statement's own implicit transaction.
+        await using var connection = inline ? await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false) : null;
+        await using var transaction = connection is null ? null : await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection is null ? _dataSource.CreateCommand(sql) : new NpgsqlCommand(sql, connection, transaction);
         command.Parameters.Add(new() { Value = streamId });
         command.Parameters.Add(new() { Value = expected.Value });
         command.Parameters.Add(new() { Value = ids, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid });
@@ -197,9 +242,19 @@ public sealed partial class PostgreSqlEventStore : IEventStore, IAsyncDisposable
             (outcome, version, position) = (reader.GetInt32(0), reader.GetInt64(1), reader.GetInt64(2));
         }
 
+        if (outcome == AppendOutcome.Appended && transaction is not null)
+        {
+            await ApplyInlineAsync(transaction, streamId, events, version, position, cancellationToken).ConfigureAwait(false);
+        }
+
         switch (outcome)
         {
-            case AppendOutcome.Appended:
+            case AppendOutcome.Appended or AppendOutcome.AlreadyStored:
+                if (transaction is not null)
+                {
+                    await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                }
+
                 return new AppendResult(version, position);
             case AppendOutcome.Deleted:
                 throw new StreamDeletedException(streamId);
@@ -223,6 +278,27 @@ public sealed partial class PostgreSqlEventStore : IEventStore, IAsyncDisposable
                 return AppendRules.Idempotent(streamId, events, stored)
                     ?? throw new EventStoreException($"stream '{streamId}': the append matched stored events that are no longer there");
         }
+    }
+
+    // The function assigned the batch consecutive positions and versions ending at the ones it returned, under the lock.
+    private async Task ApplyInlineAsync(NpgsqlTransaction transaction, string streamId, IReadOnlyList<EventData> events, long lastVersion, long lastPosition, CancellationToken cancellationToken)
+    {
+        var connection = transaction.Connection!;
+        DateTimeOffset recordedAt;
+        await using (var now = new NpgsqlCommand("SELECT now()", connection, transaction))
+        {
+            recordedAt = (DateTime)(await now.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        }
+
+        var first = events.Count - 1;
+        var recorded = new RecordedEvent[events.Count];
+        for (var i = 0; i < events.Count; i++)
+        {
+            var e = events[i];
+            recorded[i] = new RecordedEvent(streamId, lastVersion - first + i, lastPosition - first + i, e.EventId, e.EventType, e.SchemaVersion, e.Data, e.Metadata, recordedAt);
+        }
+
+        await ProjectionRunner.ApplyInlineAsync(Options, connection, transaction, Dialect, recorded, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<(long Version, bool Deleted)> LockStreamAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string streamId, CancellationToken cancellationToken)

@@ -1,5 +1,7 @@
+using System.Data.Common;
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using Herald.EventStore.Projections;
 using Microsoft.Data.Sqlite;
 
 namespace Herald.EventStore.Sqlite;
@@ -17,7 +19,7 @@ namespace Herald.EventStore.Sqlite;
 /// has no asynchronous I/O: the <c>Async</c> methods complete synchronously.
 /// </para>
 /// </remarks>
-public sealed class SqliteEventStore : IEventStore
+public sealed class SqliteEventStore : IProjectionStore
 {
     private const int BusyTimeoutMilliseconds = 30_000;
     private readonly string _connectionString;
@@ -34,17 +36,23 @@ public sealed class SqliteEventStore : IEventStore
         var prefix = AppendRules.ValidatePrefix(Options.TablePrefix, allowSchema: false);
         _streams = prefix + "streams";
         _events = prefix + "events";
+        CheckpointTable = prefix + "checkpoints";
     }
 
     public EventStoreOptions Options { get; }
 
+    public SqlDialect Dialect => SqlDialect.Sqlite;
+
+    public string CheckpointTable { get; }
+
     public Task EnsureCreatedAsync(CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return Run(() =>
+        return GuardAsync(async () =>
         {
-            using var connection = Open();
-            Execute(connection, null, $"""
+            await using var connection = Open();
+            await using var transaction = connection.BeginTransaction(deferred: false);
+            Execute(connection, transaction, $"""
                 CREATE TABLE IF NOT EXISTS {_streams} (
                     stream_id TEXT NOT NULL PRIMARY KEY,
                     version INTEGER NOT NULL,
@@ -61,8 +69,17 @@ public sealed class SqliteEventStore : IEventStore
                     recorded_at INTEGER NOT NULL,
                     UNIQUE (stream_id, stream_version),
                     UNIQUE (stream_id, event_id));
+                CREATE TABLE IF NOT EXISTS {CheckpointTable} (
+                    name TEXT NOT NULL PRIMARY KEY,
+                    position INTEGER NOT NULL,
+                    status TEXT NOT NULL,
+                    error TEXT,
+                    failed_position INTEGER,
+                    updated_at INTEGER NOT NULL);
                 """);
-            return Task.CompletedTask;
+            await ProjectionRunner.CreateInlineAsync(Options, connection, transaction, Dialect, cancellationToken).ConfigureAwait(false);
+            transaction.Commit();
+            return true;
         });
     }
 
@@ -71,7 +88,7 @@ public sealed class SqliteEventStore : IEventStore
         AppendRules.ValidateStreamId(streamId, Options);
         AppendRules.ValidateEvents(events, Options);
         cancellationToken.ThrowIfCancellationRequested();
-        return Run(() => Task.FromResult(Append(streamId, expected, events)));
+        return GuardAsync(() => AppendCoreAsync(streamId, expected, events, cancellationToken));
     }
 
     public async IAsyncEnumerable<RecordedEvent> ReadStreamAsync(string streamId, long fromVersion = 1, ReadDirection direction = ReadDirection.Forwards, int maxCount = int.MaxValue, [EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -109,7 +126,7 @@ public sealed class SqliteEventStore : IEventStore
     {
         AppendRules.ValidateStreamId(streamId, Options);
         cancellationToken.ThrowIfCancellationRequested();
-        return Run(() =>
+        return GuardAsync(() =>
         {
             using var connection = Open();
             return Task.FromResult(ReadStream(connection, null, streamId).Version);
@@ -120,14 +137,14 @@ public sealed class SqliteEventStore : IEventStore
     {
         AppendRules.ValidateStreamId(streamId, Options);
         cancellationToken.ThrowIfCancellationRequested();
-        return Run(() =>
+        return GuardAsync(() =>
         {
             using var connection = Open();
             using var transaction = connection.BeginTransaction(deferred: false);
             var (version, deleted) = ReadStream(connection, transaction, streamId);
             if (deleted)
             {
-                return Task.CompletedTask;
+                return Task.FromResult(true);
             }
 
             AppendRules.CheckExpected(streamId, expected, version);
@@ -136,17 +153,38 @@ public sealed class SqliteEventStore : IEventStore
             command.Parameters.AddWithValue("$version", version);
             command.ExecuteNonQuery();
             transaction.Commit();
-            return Task.CompletedTask;
+            return Task.FromResult(true);
         });
     }
 
     private const string Columns = "stream_id, stream_version, global_position, event_id, event_type, schema_version, data, metadata, recorded_at";
 
-    private AppendResult Append(string streamId, ExpectedVersion expected, IReadOnlyList<EventData> events)
+    public async Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken = default)
     {
-        using var connection = Open();
+        cancellationToken.ThrowIfCancellationRequested();
+        return await GuardAsync(() => Task.FromResult<DbConnection>(Open())).ConfigureAwait(false);
+    }
+
+    // SQLite has one writer: BEGIN IMMEDIATE holds appends back whether asked to or not.
+    public Task<DbTransaction> BeginAsync(DbConnection connection, bool holdAppends, CancellationToken cancellationToken = default) =>
+        GuardAsync(() => Task.FromResult<DbTransaction>(((SqliteConnection)connection).BeginTransaction(deferred: false)));
+
+    public Task<long> GetHeadPositionAsync(CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return GuardAsync(() =>
+        {
+            using var connection = Open();
+            using var command = Command(connection, null, $"SELECT coalesce(max(global_position), 0) FROM {_events}");
+            return Task.FromResult((long)command.ExecuteScalar()!);
+        });
+    }
+
+    private async Task<AppendResult> AppendCoreAsync(string streamId, ExpectedVersion expected, IReadOnlyList<EventData> events, CancellationToken cancellationToken)
+    {
+        await using var connection = Open();
         // BEGIN IMMEDIATE takes the write lock now, so the version read below cannot change before the insert.
-        using var transaction = connection.BeginTransaction(deferred: false);
+        await using var transaction = connection.BeginTransaction(deferred: false);
         var (version, deleted) = ReadStream(connection, transaction, streamId);
         if (deleted)
         {
@@ -181,13 +219,15 @@ public sealed class SqliteEventStore : IEventStore
         }
 
         long position = 0;
+        var inline = Options.InlineProjections.Count > 0 ? new List<RecordedEvent>(events.Count) : null;
+        var recordedAt = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
         using (var insert = Command(connection, transaction, $"""
             INSERT INTO {_events} (stream_id, stream_version, event_id, event_type, schema_version, data, metadata, recorded_at)
             VALUES ($stream, $version, $id, $type, $schema, $data, $metadata, $at) RETURNING global_position
             """))
         {
             insert.Parameters.AddWithValue("$stream", streamId);
-            insert.Parameters.AddWithValue("$at", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+            insert.Parameters.AddWithValue("$at", recordedAt.ToUnixTimeMilliseconds());
             var versionParameter = insert.Parameters.Add("$version", SqliteType.Integer);
             var id = insert.Parameters.Add("$id", SqliteType.Text);
             var type = insert.Parameters.Add("$type", SqliteType.Text);
@@ -203,6 +243,7 @@ public sealed class SqliteEventStore : IEventStore
                 data.Value = e.Data.ToArray();
                 metadata.Value = e.Metadata is { } m ? m.ToArray() : DBNull.Value;
                 position = (long)insert.ExecuteScalar()!;
+                inline?.Add(new RecordedEvent(streamId, version, position, e.EventId, e.EventType, e.SchemaVersion, e.Data, e.Metadata, recordedAt));
             }
         }
 
@@ -211,6 +252,11 @@ public sealed class SqliteEventStore : IEventStore
             upsert.Parameters.AddWithValue("$stream", streamId);
             upsert.Parameters.AddWithValue("$version", version);
             upsert.ExecuteNonQuery();
+        }
+
+        if (inline is not null)
+        {
+            await ProjectionRunner.ApplyInlineAsync(Options, connection, transaction, Dialect, inline, cancellationToken).ConfigureAwait(false);
         }
 
         transaction.Commit();
@@ -341,35 +387,15 @@ public sealed class SqliteEventStore : IEventStore
         command.ExecuteNonQuery();
     }
 
-    private static Task<T> Run<T>(Func<Task<T>> operation)
+    private static async Task<T> GuardAsync<T>(Func<Task<T>> operation)
     {
         try
         {
-            return operation();
+            return await operation().ConfigureAwait(false);
         }
         catch (SqliteException exception)
         {
-            return Task.FromException<T>(Storage(exception));
-        }
-        catch (EventStoreException exception)
-        {
-            return Task.FromException<T>(exception);
-        }
-    }
-
-    private static Task Run(Func<Task> operation)
-    {
-        try
-        {
-            return operation();
-        }
-        catch (SqliteException exception)
-        {
-            return Task.FromException(Storage(exception));
-        }
-        catch (EventStoreException exception)
-        {
-            return Task.FromException(exception);
+            throw Storage(exception);
         }
     }
 
