@@ -4,7 +4,7 @@ using System.Text;
 namespace Herald.EventStore.Tests;
 
 /// <summary>What every <see cref="IEventStore"/> must do, against a real database; one subclass per store.</summary>
-public abstract class EventStoreCompliance : IAsyncLifetime
+public abstract partial class EventStoreCompliance : IAsyncLifetime
 {
     private readonly List<IEventStore> _stores = [];
     private IEventStore? _store;
