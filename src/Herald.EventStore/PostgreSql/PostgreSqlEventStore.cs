@@ -37,6 +37,8 @@ public sealed partial class PostgreSqlEventStore : IProjectionStore, IAsyncDispo
     private readonly string _streams;
     private readonly string _events;
     private readonly string _appendFunction;
+    private readonly string _horizonFunction;
+    private readonly string _sequence;
     private readonly long _lockKey;
 
     /// <param name="connectionString">An Npgsql connection string; the store owns the data source it builds.</param>
@@ -65,6 +67,8 @@ public sealed partial class PostgreSqlEventStore : IProjectionStore, IAsyncDispo
         _streams = prefix + "streams";
         _events = prefix + "events";
         _appendFunction = prefix + "append_events";
+        _horizonFunction = prefix + "feed_horizon";
+        _sequence = prefix + "events_position";
         CheckpointTable = prefix + "checkpoints";
         _lockKey = LockKey(_events);
     }
@@ -98,6 +102,9 @@ public sealed partial class PostgreSqlEventStore : IProjectionStore, IAsyncDispo
                 recorded_at timestamptz NOT NULL,
                 UNIQUE (stream_id, stream_version),
                 UNIQUE (stream_id, event_id));
+            CREATE SEQUENCE IF NOT EXISTS {_sequence};
+            SELECT setval('{_sequence}', m) FROM (SELECT max(global_position) AS m FROM {_events}) h
+                WHERE m > (SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM {_sequence});
             CREATE TABLE IF NOT EXISTS {CheckpointTable} (
                 name text PRIMARY KEY,
                 position bigint NOT NULL,
@@ -114,6 +121,8 @@ public sealed partial class PostgreSqlEventStore : IProjectionStore, IAsyncDispo
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             await using var function = new NpgsqlCommand(AppendFunctionSql, connection, transaction);
             await function.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await using var horizon = new NpgsqlCommand(FeedHorizonSql, connection, transaction);
+            await horizon.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             await ProjectionRunner.CreateInlineAsync(Options, connection, transaction, Dialect, cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             return true;
@@ -142,8 +151,14 @@ public sealed partial class PostgreSqlEventStore : IProjectionStore, IAsyncDispo
     public async IAsyncEnumerable<RecordedEvent> ReadAllAsync(long afterPosition = 0, int maxCount = int.MaxValue, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(maxCount);
-        var sql = $"SELECT {Columns} FROM {_events} WHERE global_position > $1 ORDER BY global_position LIMIT $2";
-        await foreach (var e in ReadAsync(sql, [new() { Value = afterPosition }, new() { Value = (long)maxCount }], cancellationToken).ConfigureAwait(false))
+        var horizon = await GetHeadPositionAsync(cancellationToken).ConfigureAwait(false);
+        if (horizon <= afterPosition || maxCount == 0)
+        {
+            yield break;
+        }
+
+        var sql = $"SELECT {Columns} FROM {_events} WHERE global_position > $1 AND global_position <= $3 ORDER BY global_position LIMIT $2";
+        await foreach (var e in ReadAsync(sql, [new() { Value = afterPosition }, new() { Value = (long)maxCount }, new() { Value = horizon }], cancellationToken).ConfigureAwait(false))
         {
             yield return e;
         }
@@ -167,18 +182,29 @@ public sealed partial class PostgreSqlEventStore : IProjectionStore, IAsyncDispo
         {
             await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            var (version, deleted) = await LockStreamAsync(connection, transaction, streamId, cancellationToken).ConfigureAwait(false);
-            if (!deleted)
+            while (true)
             {
-                AppendRules.CheckExpected(streamId, expected, version);
-                await using var command = new NpgsqlCommand($"INSERT INTO {_streams} (stream_id, version, deleted) VALUES ($1, $2, true) ON CONFLICT (stream_id) DO UPDATE SET deleted = true", connection, transaction);
-                command.Parameters.Add(new() { Value = streamId });
-                command.Parameters.Add(new() { Value = version });
-                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-            }
+                // The stream's row lock keeps appends to it out between the check and the flag, as appends lock it too.
+                var (found, version, deleted) = await LockStreamAsync(connection, transaction, streamId, cancellationToken).ConfigureAwait(false);
+                if (deleted)
+                {
+                    return true;
+                }
 
-            return true;
+                AppendRules.CheckExpected(streamId, expected, version);
+                var sql = found
+                    ? $"UPDATE {_streams} SET deleted = true WHERE stream_id = $1"
+                    : $"INSERT INTO {_streams} (stream_id, version, deleted) VALUES ($1, 0, true) ON CONFLICT (stream_id) DO NOTHING";
+                await using var command = new NpgsqlCommand(sql, connection, transaction);
+                command.Parameters.Add(new() { Value = streamId });
+                if (await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1)
+                {
+                    await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                    return true;
+                }
+
+                // A concurrent first append created the stream meanwhile: check again against what it wrote.
+            }
         });
     }
 
@@ -202,7 +228,8 @@ public sealed partial class PostgreSqlEventStore : IProjectionStore, IAsyncDispo
     public Task<long> GetHeadPositionAsync(CancellationToken cancellationToken = default) =>
         GuardAsync(async () =>
         {
-            await using var command = _dataSource.CreateCommand($"SELECT coalesce(max(global_position), 0) FROM {_events}");
+            // Not max(global_position): a position below it may still commit (see FeedHorizonSql).
+            await using var command = _dataSource.CreateCommand($"SELECT {_horizonFunction}()");
             return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
         });
 
@@ -225,6 +252,15 @@ public sealed partial class PostgreSqlEventStore : IProjectionStore, IAsyncDispo
         // their round trips); without them the function runs in the statement's own implicit transaction.
         await using var connection = inline ? await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false) : null;
         await using var transaction = connection is null ? null : await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        if (transaction is not null)
+        {
+            // Inline projections see appends in position order only if appends commit one at a time: take the append
+            // lock exclusively (parallel appends to different streams could otherwise commit their read-model writes
+            // in another order than their positions, and a rebuild would disagree with the inline result).
+            await using var exclusive = new NpgsqlCommand($"SELECT pg_advisory_xact_lock({_lockKey})", connection, transaction);
+            await exclusive.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         await using var command = connection is null ? _dataSource.CreateCommand(sql) : new NpgsqlCommand(sql, connection, transaction);
         command.Parameters.Add(new() { Value = streamId });
         command.Parameters.Add(new() { Value = expected.Value });
@@ -244,7 +280,7 @@ public sealed partial class PostgreSqlEventStore : IProjectionStore, IAsyncDispo
 
         if (outcome == AppendOutcome.Appended && transaction is not null)
         {
-            await ApplyInlineAsync(transaction, streamId, events, version, position, cancellationToken).ConfigureAwait(false);
+            await ApplyInlineAsync(transaction, streamId, events, version, cancellationToken).ConfigureAwait(false);
         }
 
         switch (outcome)
@@ -280,36 +316,34 @@ public sealed partial class PostgreSqlEventStore : IProjectionStore, IAsyncDispo
         }
     }
 
-    // The function assigned the batch consecutive positions and versions ending at the ones it returned, under the lock.
-    private async Task ApplyInlineAsync(NpgsqlTransaction transaction, string streamId, IReadOnlyList<EventData> events, long lastVersion, long lastPosition, CancellationToken cancellationToken)
+    // Reads back the positions and time the function gave the batch, in the same transaction.
+    private async Task ApplyInlineAsync(NpgsqlTransaction transaction, string streamId, IReadOnlyList<EventData> events, long lastVersion, CancellationToken cancellationToken)
     {
         var connection = transaction.Connection!;
-        DateTimeOffset recordedAt;
-        await using (var now = new NpgsqlCommand("SELECT now()", connection, transaction))
-        {
-            recordedAt = (DateTime)(await now.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
-        }
-
-        var first = events.Count - 1;
         var recorded = new RecordedEvent[events.Count];
-        for (var i = 0; i < events.Count; i++)
+        await using (var read = new NpgsqlCommand($"SELECT global_position, recorded_at FROM {_events} WHERE stream_id = $1 AND stream_version > $2 ORDER BY stream_version", connection, transaction))
         {
-            var e = events[i];
-            recorded[i] = new RecordedEvent(streamId, lastVersion - first + i, lastPosition - first + i, e.EventId, e.EventType, e.SchemaVersion, e.Data, e.Metadata, recordedAt);
+            read.Parameters.Add(new() { Value = streamId });
+            read.Parameters.Add(new() { Value = lastVersion - events.Count });
+            await using var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            for (var i = 0; i < events.Count && await reader.ReadAsync(cancellationToken).ConfigureAwait(false); i++)
+            {
+                var e = events[i];
+                recorded[i] = new RecordedEvent(streamId, lastVersion - events.Count + 1 + i, reader.GetInt64(0), e.EventId, e.EventType, e.SchemaVersion, e.Data, e.Metadata, reader.GetFieldValue<DateTimeOffset>(1));
+            }
         }
 
         await ProjectionRunner.ApplyInlineAsync(Options, connection, transaction, Dialect, recorded, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<(long Version, bool Deleted)> LockStreamAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string streamId, CancellationToken cancellationToken)
+    private async Task<(bool Found, long Version, bool Deleted)> LockStreamAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string streamId, CancellationToken cancellationToken)
     {
         await using var batch = new NpgsqlBatch(connection, transaction);
-        // Deletes take the append lock too, so an append cannot slip in between the check and the flag.
-        batch.BatchCommands.Add(new($"SELECT pg_advisory_xact_lock({_lockKey})"));
-        batch.BatchCommands.Add(new($"SELECT version, deleted FROM {_streams} WHERE stream_id = $1") { Parameters = { new() { Value = streamId } } });
+        batch.BatchCommands.Add(new($"SELECT pg_advisory_xact_lock_shared({_lockKey})"));
+        batch.BatchCommands.Add(new($"SELECT version, deleted FROM {_streams} WHERE stream_id = $1 FOR UPDATE") { Parameters = { new() { Value = streamId } } });
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
-        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? (reader.GetInt64(0), reader.GetBoolean(1)) : (0L, false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? (true, reader.GetInt64(0), reader.GetBoolean(1)) : (false, 0L, false);
     }
 
     private async IAsyncEnumerable<RecordedEvent> ReadAsync(string sql, NpgsqlParameter[] parameters, [EnumeratorCancellation] CancellationToken cancellationToken)
