@@ -10,22 +10,23 @@ namespace Herald.EventStore.PostgreSql;
 /// <summary>The event store on PostgreSQL: <c>streams</c> and <c>events</c> tables.</summary>
 /// <remarks>
 /// <para>
-/// <b>The global feed never skips.</b> A PostgreSQL sequence hands out numbers that commit out of order: a reader can
-/// see position 11 while the transaction holding 10 is still running, move its checkpoint past 10 and never see it
-/// (Marten's high-water-mark bug). Here every append first takes one transaction-level advisory lock
-/// (<c>pg_advisory_xact_lock</c>, keyed by the events table name), then assigns positions
-/// <c>max(global_position) + 1 …</c> and commits. PostgreSQL makes a transaction visible before it releases its locks,
-/// so the next appender's positions are assigned only after the previous ones are visible: positions become visible
-/// in order, a rolled-back append leaves no hole, and a reader that saw N has seen everything below N.
-/// The price: appends serialize across all streams for the time the lock is held.
+/// <b>The global feed never skips.</b> Positions come from a sequence, which commits out of order: a reader can see
+/// position 11 while the append holding 10 is still running, move its checkpoint past 10 and never see it (Marten's
+/// high-water-mark bug). Readers therefore stop at a <i>horizon</i> (<c>feed_horizon()</c>): the highest position
+/// visible now, after waiting for every append that was running at that moment to end. Appends hold a shared advisory
+/// lock (keyed by the events table name) and have a transaction id before they draw a position, so the horizon finds
+/// them in <c>pg_locks</c>; once they end, every position below the head is committed or gone for good. Appends to
+/// different streams run in parallel (each locks only its stream's row); readers wait milliseconds for appends in
+/// flight; writers never wait for readers.
 /// </para>
 /// <para>
 /// An append is one statement and one round trip whatever the batch size: <see cref="EnsureCreatedAsync"/> creates a
-/// plpgsql function <c>append_events</c> (with the table prefix) that takes the lock, checks the stream, inserts the
-/// batch from <c>unnest</c>ed arrays and upserts the stream; it runs in its own implicit transaction, so the lock is
-/// held for the server-side work and the commit only, never across a network round trip. Payloads are <c>bytea</c>
-/// (stored byte for byte), ids <c>uuid</c>, times <c>timestamptz</c>
-/// (the transaction's start). Storage failures surface as <see cref="EventStoreException"/> with
+/// plpgsql function <c>append_events</c> (with the table prefix) that takes the locks, checks the stream, inserts the
+/// batch from <c>unnest</c>ed arrays and updates the stream, in the statement's own transaction. With inline
+/// projections the append runs in an explicit transaction that takes the advisory lock exclusively, so inline read
+/// models are written in position order (appends then serialize). A rebuild's swap takes it exclusively too, to hold
+/// appends back. Payloads are <c>bytea</c> (stored byte for byte), ids <c>uuid</c>, times <c>timestamptz</c> (the
+/// transaction's start). Storage failures surface as <see cref="EventStoreException"/> with
 /// <see cref="EventStoreException.IsTransient"/> from Npgsql; a failed append stores nothing.
 /// </para>
 /// </remarks>
