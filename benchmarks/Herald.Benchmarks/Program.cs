@@ -47,8 +47,8 @@ public static class Program
                   Confluent.Kafka loop, same topic, same run; plus the inbox's database work
                   alone per phase (--events N --batch 100,500 --partitions 4 --no-postgres).
           eventstore  Herald's event store (PostgreSQL and SQLite) against Marten on the same PostgreSQL
-                  database: append 1000 streams x 100 events (sequential, 4 writers) and paged read-all
-                  (--streams N --events-per-stream N --no-marten --marten-first).
+                  database: appends (1 / 1000 streams, batches of 1 / 100), read-all, projection
+                  rebuild, aggregate load with/without snapshots (--full = 1M events; `eventstore --help`).
           micro   BenchmarkDotNet micro-benchmarks of the protocol codec; any BenchmarkDotNet
                   arguments follow, e.g. `micro --filter '*'`.
         """;
