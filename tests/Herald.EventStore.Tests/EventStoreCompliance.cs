@@ -403,6 +403,42 @@ public abstract partial class EventStoreCompliance : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_large_feed_read_delivers_every_event_before_a_corrupt_one_then_names_it()
+    {
+        for (var i = 0; i < 30; i++)
+        {
+            await Store.AppendAsync($"bulk-{i}", ExpectedVersion.NoStream, Events(100));
+        }
+
+        await ExecuteSqlAsync(CorruptPayloadSql("bulk-20", 50));
+        var delivered = 0;
+        var last = 0L;
+        var error = await Assert.ThrowsAsync<CorruptEventException>(async () =>
+        {
+            await foreach (var e in Store.ReadAllAsync(0, 5000))
+            {
+                Assert.True(e.GlobalPosition > last, $"position {e.GlobalPosition} after {last}");
+                last = e.GlobalPosition;
+                delivered++;
+            }
+        });
+        Assert.Equal(("bulk-20", 50L), (error.StreamId, error.StreamVersion));
+        Assert.Equal((20 * 100) + 49, delivered);
+
+        // A reader that stops early releases the read (the next read and an append work).
+        await foreach (var e in Store.ReadAllAsync(0, 5000))
+        {
+            if (e.GlobalPosition == 10)
+            {
+                break;
+            }
+        }
+
+        await Store.AppendAsync("after", ExpectedVersion.NoStream, Events(1));
+        Assert.Equal(1, await Store.GetStreamVersionAsync("after"));
+    }
+
+    [Fact]
     public async Task A_hundred_event_batch_is_one_atomic_append()
     {
         var batch = Events(100);

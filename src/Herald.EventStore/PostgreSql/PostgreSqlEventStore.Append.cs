@@ -64,9 +64,12 @@ public sealed partial class PostgreSqlEventStore
                     RETURN QUERY SELECT 4, v_version, coalesce((SELECT max(e.global_position) FROM {{_events}} e WHERE e.stream_id = p_stream), 0);
                     RETURN;
                 END IF;
-                EXIT WHEN v_exists;
+                IF v_exists THEN
+                    UPDATE {{_streams}} s SET version = v_version + v_count WHERE s.stream_id = p_stream;
+                    EXIT;
+                END IF;
                 -- A new stream: the row we insert is ours and locked; if a concurrent append created it first, check again.
-                INSERT INTO {{_streams}} (stream_id, version, deleted) VALUES (p_stream, 0, false) ON CONFLICT (stream_id) DO NOTHING;
+                INSERT INTO {{_streams}} (stream_id, version, deleted) VALUES (p_stream, v_count, false) ON CONFLICT (stream_id) DO NOTHING;
                 EXIT WHEN FOUND;
             END LOOP;
             WITH inserted AS (
@@ -75,7 +78,6 @@ public sealed partial class PostgreSqlEventStore
                 FROM (SELECT * FROM unnest(p_ids, p_types, p_schemas, p_data, p_meta) WITH ORDINALITY AS u(id, type, schema, data, meta, n) ORDER BY u.n) t
                 RETURNING global_position)
             SELECT max(i.global_position) INTO v_last_position FROM inserted i;
-            UPDATE {{_streams}} s SET version = v_version + v_count WHERE s.stream_id = p_stream;
             RETURN QUERY SELECT 0, v_version + v_count, v_last_position;
         END
         $fn$;

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using System.Threading.Channels;
 using Herald.EventStore.Projections;
 using Microsoft.Data.Sqlite;
 
@@ -22,6 +23,9 @@ namespace Herald.EventStore.Sqlite;
 public sealed class SqliteEventStore : IProjectionStore
 {
     private const int BusyTimeoutMilliseconds = 30_000;
+
+    // Reads of the feed map the file instead of copying every page through read(2); 1 GiB is address space, not memory.
+    private const long MmapBytes = 1L << 30;
     private readonly string _connectionString;
     private readonly string _streams;
     private readonly string _events;
@@ -112,11 +116,14 @@ public sealed class SqliteEventStore : IProjectionStore
     {
         ArgumentOutOfRangeException.ThrowIfNegative(maxCount);
         var sql = $"SELECT {Columns} FROM {_events} WHERE global_position > $after ORDER BY global_position LIMIT $max";
-        await foreach (var e in ReadAsync(sql, c =>
+        void Bind(SqliteCommand c)
         {
             c.Parameters.AddWithValue("$after", afterPosition);
             c.Parameters.AddWithValue("$max", maxCount);
-        }, cancellationToken).ConfigureAwait(false))
+        }
+
+        var rows = maxCount > ReadAheadThreshold ? ReadAheadAsync(sql, Bind, cancellationToken) : ReadAsync(sql, Bind, cancellationToken);
+        await foreach (var e in rows.ConfigureAwait(false))
         {
             yield return e;
         }
@@ -263,6 +270,79 @@ public sealed class SqliteEventStore : IProjectionStore
         return new AppendResult(version, position);
     }
 
+    // Reads of more events than this decode rows on another thread while the caller handles the previous chunk.
+    private const int ReadAheadThreshold = 1000;
+    private const int ReadAheadChunk = 256;
+
+    /// <summary>
+    /// Large reads: SQLite decodes in the caller's process (no server core works for it, unlike PostgreSQL), so a
+    /// background task steps the statement and decodes rows in chunks into a small bounded channel while the caller
+    /// works on the previous chunk. Order, errors (after the rows before them) and cancellation are as in ReadAsync.
+    /// </summary>
+    private async IAsyncEnumerable<RecordedEvent> ReadAheadAsync(string sql, Action<SqliteCommand> bind, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var channel = Channel.CreateBounded<RecordedEvent[]>(new BoundedChannelOptions(4) { SingleReader = true, SingleWriter = true });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var producer = Task.Run(async () =>
+        {
+            Exception? failure = null;
+            var chunk = new List<RecordedEvent>(ReadAheadChunk);
+            try
+            {
+                await foreach (var e in ReadAsync(sql, bind, stop.Token).ConfigureAwait(false))
+                {
+                    chunk.Add(e);
+                    if (chunk.Count == ReadAheadChunk)
+                    {
+                        await channel.Writer.WriteAsync([.. chunk], stop.Token).ConfigureAwait(false);
+                        chunk.Clear();
+                    }
+                }
+            }
+            catch (Exception exception)
+            {
+                failure = exception;
+            }
+
+            try
+            {
+                // The rows before a failure are delivered before it, as without read-ahead.
+                if (chunk.Count > 0)
+                {
+                    await channel.Writer.WriteAsync([.. chunk], stop.Token).ConfigureAwait(false);
+                }
+            }
+            catch (OperationCanceledException exception)
+            {
+                failure ??= exception;
+            }
+            finally
+            {
+                channel.Writer.TryComplete(failure);
+            }
+        }, CancellationToken.None);
+
+        try
+        {
+            while (await channel.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                while (channel.Reader.TryRead(out var chunk))
+                {
+                    foreach (var e in chunk)
+                    {
+                        yield return e;
+                    }
+                }
+            }
+        }
+        finally
+        {
+            // The caller stopped early (or failed): stop the reader task and wait, so its connection is closed.
+            await stop.CancelAsync().ConfigureAwait(false);
+            await producer.ConfigureAwait(false);
+        }
+    }
+
     private async IAsyncEnumerable<RecordedEvent> ReadAsync(string sql, Action<SqliteCommand> bind, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         SqliteConnection connection;
@@ -363,7 +443,7 @@ public sealed class SqliteEventStore : IProjectionStore
         try
         {
             connection.Open();
-            Execute(connection, null, $"PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout={BusyTimeoutMilliseconds};");
+            Execute(connection, null, $"PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout={BusyTimeoutMilliseconds}; PRAGMA cache_size=-16384;");
             return connection;
         }
         catch
