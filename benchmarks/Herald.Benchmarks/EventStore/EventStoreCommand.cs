@@ -67,6 +67,24 @@ public static class EventStoreCommand
                 pgVersion = (string)(await version.ExecuteScalarAsync())!;
             }
 
+            if (args.Contains("--probe-appends"))
+            {
+                var probePath = Path.Combine(scratch, "probe.db");
+                await AppendProbe.RunAsync(Results.HeraldSqlite, new SqliteEventStore($"Data Source={probePath}"), note, results);
+                var probeDb = await cluster.CreateDatabaseAsync("bench_probe");
+                await using (var probe = new PostgreSqlEventStore(probeDb))
+                {
+                    await AppendProbe.RunAsync(Results.HeraldPg, probe, note, results);
+                }
+
+                foreach (var n in results.Notes)
+                {
+                    Console.WriteLine("- " + n);
+                }
+
+                return 0;
+            }
+
             if (marten && martenFirst)
             {
                 await MartenScenarios.RunAsync(cs, settings, note, results);
@@ -278,6 +296,7 @@ public static class EventStoreCommand
           --loads N               aggregate loads per mode (21); --aggregate-events N (1000); --snapshot-every N (100)
           --rebuild-batch N       ProjectionRebuilder batch size (5000)
           --rebuild-breakdown     also time read / deserialize / fold / other batch sizes / a delta-upsert projection
+          --probe-appends         only probe append costs (one growing stream, new vs existing streams, plans) and exit
           --stores pg,sqlite,marten  which stores to run (all); --no-marten; --marten-first
         """;
 
