@@ -53,7 +53,10 @@ public sealed class EventForwarder : IDisposable
         Checkpoints = new Checkpoints(store);
     }
 
-    /// <summary>The checkpoints of the store (this forwarder's is <see cref="EventForwarderOptions.CheckpointName"/>).</summary>
+    /// <summary>The name of this forwarder's checkpoint row.</summary>
+    public string CheckpointName => _options.CheckpointName;
+
+    /// <summary>The checkpoints of the store (this forwarder's is <see cref="CheckpointName"/>).</summary>
     public Checkpoints Checkpoints { get; }
 
     /// <summary>The position up to which every event has been published and acknowledged.</summary>
