@@ -11,7 +11,7 @@ namespace Herald.EventStore.Forwarding;
 /// </summary>
 /// <remarks>
 /// <para>
-/// <b>At-least-once.</b> The checkpoint (a row named <see cref="EventForwarderOptions.CheckpointName"/> in the store's
+/// <b>At-least-once.</b> The checkpoint (a row named <see cref="CheckpointName"/> in the store's
 /// checkpoints table) never passes an event the broker has not acknowledged (acks=all, idempotent producer). A crash
 /// or a failed batch publishes the unacknowledged part again, so consumers may see an event twice; it carries the same
 /// <c>event_id</c> (the stored one) both times, which is what Herald's inbox de-duplicates on.
@@ -44,7 +44,7 @@ public sealed class EventForwarder : IDisposable
         ArgumentNullException.ThrowIfNull(options);
         ArgumentException.ThrowIfNullOrEmpty(options.Topic);
         ArgumentException.ThrowIfNullOrEmpty(options.BootstrapServers);
-        ArgumentException.ThrowIfNullOrEmpty(options.CheckpointName);
+        ArgumentException.ThrowIfNullOrEmpty(options.ResolvedCheckpointName, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.BatchSize, 1);
         _store = store;
         _options = options;
@@ -54,7 +54,7 @@ public sealed class EventForwarder : IDisposable
     }
 
     /// <summary>The name of this forwarder's checkpoint row.</summary>
-    public string CheckpointName => _options.CheckpointName;
+    public string CheckpointName => _options.ResolvedCheckpointName;
 
     /// <summary>The checkpoints of the store (this forwarder's is <see cref="CheckpointName"/>).</summary>
     public Checkpoints Checkpoints { get; }
@@ -62,7 +62,7 @@ public sealed class EventForwarder : IDisposable
     /// <summary>The position up to which every event has been published and acknowledged.</summary>
     /// <param name="cancellationToken">Cancels the work.</param>
     public async Task<long> GetPositionAsync(CancellationToken cancellationToken = default) =>
-        (await Checkpoints.GetAsync(_options.CheckpointName, cancellationToken).ConfigureAwait(false)).Position;
+        (await Checkpoints.GetAsync(_options.ResolvedCheckpointName, cancellationToken).ConfigureAwait(false)).Position;
 
     /// <summary>
     /// Publishes every event committed so far (after the checkpoint), batch by batch, then returns how many were
@@ -94,7 +94,7 @@ public sealed class EventForwarder : IDisposable
                 var published = await StepAsync(cancellationToken).ConfigureAwait(false);
                 if (failures > 0)
                 {
-                    _logger.LogInformation("Forwarder {Name}: publishing to {Topic} works again", _options.CheckpointName, _options.Topic);
+                    _logger.LogInformation("Forwarder {Name}: publishing to {Topic} works again", _options.ResolvedCheckpointName, _options.Topic);
                     failures = 0;
                 }
 
@@ -130,7 +130,7 @@ public sealed class EventForwarder : IDisposable
     /// <summary>One batch; the number of events published, or null when there was nothing after the checkpoint.</summary>
     private async Task<long?> StepAsync(CancellationToken cancellationToken)
     {
-        var checkpoint = await Checkpoints.GetAsync(_options.CheckpointName, cancellationToken).ConfigureAwait(false);
+        var checkpoint = await Checkpoints.GetAsync(_options.ResolvedCheckpointName, cancellationToken).ConfigureAwait(false);
         var batch = await _store.ReadAllAsync(checkpoint.Position, _options.BatchSize, cancellationToken).ToListAsync(cancellationToken).ConfigureAwait(false);
         if (batch.Count == 0)
         {
@@ -158,7 +158,7 @@ public sealed class EventForwarder : IDisposable
     {
         await using var connection = await _store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await _store.BeginAsync(connection, holdAppends: false, cancellationToken).ConfigureAwait(false);
-        var current = await Checkpoints.ReadAsync(connection, transaction, _options.CheckpointName, forUpdate: true, cancellationToken).ConfigureAwait(false);
+        var current = await Checkpoints.ReadAsync(connection, transaction, _options.ResolvedCheckpointName, forUpdate: true, cancellationToken).ConfigureAwait(false);
         var next = current with
         {
             Position = Math.Max(current.Position, position),
@@ -176,7 +176,7 @@ public sealed class EventForwarder : IDisposable
         _logger.LogWarning(
             exception,
             "Forwarder {Name}: publishing to {Topic} failed, the checkpoint stays{At}; retrying in {Delay}: {Reason}",
-            _options.CheckpointName,
+            _options.ResolvedCheckpointName,
             _options.Topic,
             position is null ? string.Empty : $" at position {position}",
             delay,
@@ -188,7 +188,7 @@ public sealed class EventForwarder : IDisposable
         catch (Exception recording) when (recording is not OperationCanceledException)
         {
             // The store may be what failed; the log line above already says why.
-            _logger.LogDebug(recording, "Forwarder {Name}: could not record the error in the checkpoint row", _options.CheckpointName);
+            _logger.LogDebug(recording, "Forwarder {Name}: could not record the error in the checkpoint row", _options.ResolvedCheckpointName);
         }
     }
 

@@ -8,8 +8,11 @@ namespace Herald.EventStore.Forwarding;
 /// <param name="BootstrapServers">The broker addresses, <c>host:port[,host:port]</c>.</param>
 public sealed record EventForwarderOptions(string Topic, string BootstrapServers)
 {
-    /// <summary>The checkpoint's name in the store's checkpoints table. Default <c>forward:{Topic}</c>.</summary>
-    public string CheckpointName { get; init; } = "forward:" + Topic;
+    /// <summary>The checkpoint's name in the store's checkpoints table. Default null: <c>forward:{Topic}</c>.</summary>
+    public string? CheckpointName { get; init; }
+
+    /// <summary>The checkpoint name in effect (resolved when read, so <c>with { Topic = … }</c> follows the topic).</summary>
+    internal string ResolvedCheckpointName => CheckpointName ?? "forward:" + Topic;
 
     /// <summary>Events read, published and checkpointed together. Default 500.</summary>
     public int BatchSize { get; init; } = 500;

@@ -127,6 +127,7 @@ public abstract partial class ForwardingCompliance
         Assert.Equal(4, failure.FirstFailedPosition);
         Assert.Equal(3, failure.LastAcknowledgedPosition);
         Assert.Equal(3, await broken.GetPositionAsync());
+        Assert.Equal($"forward:{topic}", broken.CheckpointName);
         Assert.Equal(3, KafkaTopic.ReadAll(Bootstrap, topic).Count);
 
         Assert.Equal(4, await Forwarder(options).CatchUpAsync());
