@@ -7,13 +7,20 @@ public sealed class ProjectionContext
 {
     private readonly IReadOnlyDictionary<string, string>? _tables;
 
-    internal ProjectionContext(DbConnection connection, DbTransaction transaction, SqlDialect dialect, IReadOnlyDictionary<string, string>? tables)
+    internal ProjectionContext(DbConnection connection, DbTransaction transaction, SqlDialect dialect, IReadOnlyDictionary<string, string>? tables, IDictionary<object, object>? items = null)
     {
         Connection = connection;
         Transaction = transaction;
         Dialect = dialect;
         _tables = tables;
+        Items = items ?? new Dictionary<object, object>();
     }
+
+    /// <summary>
+    /// State that lives as long as the run: across every batch of one rebuild (e.g. a cache of what the projection
+    /// wrote into its fresh tables, which nobody else writes), or just this call otherwise.
+    /// </summary>
+    public IDictionary<object, object> Items { get; }
 
     /// <summary>The open connection (to the event store's database).</summary>
     public DbConnection Connection { get; }

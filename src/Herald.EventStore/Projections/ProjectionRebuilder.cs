@@ -40,13 +40,14 @@ public sealed class ProjectionRebuilder
     {
         var suffix = "__rebuild_" + Guid.NewGuid().ToString("N")[..8];
         var fresh = projection.Tables.ToDictionary(t => t, t => t + suffix, StringComparer.Ordinal);
+        var items = new Dictionary<object, object>();
         var stopwatch = Stopwatch.StartNew();
         long applied = 0;
         long position = 0;
         var swapped = false;
         try
         {
-            await InTransactionAsync(false, (c, t) => projection.CreateAsync(Context(c, t, fresh), cancellationToken), cancellationToken).ConfigureAwait(false);
+            await InTransactionAsync(false, (c, t) => projection.CreateAsync(Context(c, t, fresh, items), cancellationToken), cancellationToken).ConfigureAwait(false);
             var head = await _store.GetHeadPositionAsync(cancellationToken).ConfigureAwait(false);
             while (true)
             {
@@ -56,7 +57,7 @@ public sealed class ProjectionRebuilder
                     break;
                 }
 
-                await InTransactionAsync(false, (c, t) => ApplyAsync(projection, Context(c, t, fresh), batch, cancellationToken), cancellationToken).ConfigureAwait(false);
+                await InTransactionAsync(false, (c, t) => ApplyAsync(projection, Context(c, t, fresh, items), batch, cancellationToken), cancellationToken).ConfigureAwait(false);
                 position = batch[^1].GlobalPosition;
                 applied += batch.Count;
                 head = Math.Max(head, position);
@@ -81,7 +82,7 @@ public sealed class ProjectionRebuilder
                         break;
                     }
 
-                    await ApplyAsync(projection, Context(connection, transaction, fresh), tail, cancellationToken).ConfigureAwait(false);
+                    await ApplyAsync(projection, Context(connection, transaction, fresh, items), tail, cancellationToken).ConfigureAwait(false);
                     position = tail[^1].GlobalPosition;
                     applied += tail.Count;
                 }
@@ -111,8 +112,8 @@ public sealed class ProjectionRebuilder
     private async Task<List<RecordedEvent>> ReadAsync(long after, CancellationToken cancellationToken) =>
         await _store.ReadAllAsync(after, _batchSize, cancellationToken).ToListAsync(cancellationToken).ConfigureAwait(false);
 
-    private ProjectionContext Context(DbConnection connection, DbTransaction transaction, IReadOnlyDictionary<string, string> tables) =>
-        new(connection, transaction, _store.Dialect, tables);
+    private ProjectionContext Context(DbConnection connection, DbTransaction transaction, IReadOnlyDictionary<string, string> tables, IDictionary<object, object> items) =>
+        new(connection, transaction, _store.Dialect, tables, items);
 
     private static async Task ApplyAsync(IProjection projection, ProjectionContext context, IReadOnlyList<RecordedEvent> batch, CancellationToken cancellationToken)
     {

@@ -88,7 +88,24 @@ public abstract class ViewProjection<TView> : IProjection
             return;
         }
 
-        await LoadManyAsync(context, table, touched, cancellationToken).ConfigureAwait(false);
+        var cache = RebuildCache(context, table);
+        if (cache is null || cache.Overflowed)
+        {
+            await LoadManyAsync(context, table, touched, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (cache is not null)
+        {
+            // What the cache knows is what the fresh table holds (null: deleted); it overrides any load.
+            foreach (var key in touched.Keys.ToList())
+            {
+                if (cache.Views.TryGetValue(key, out var cached))
+                {
+                    touched[key] = (cached, 0);
+                }
+            }
+        }
+
         foreach (var (key, recorded) in keys)
         {
             var view = Apply(touched[key].View, Types.Deserialize(recorded), recorded);
@@ -96,6 +113,50 @@ public abstract class ViewProjection<TView> : IProjection
         }
 
         await SaveManyAsync(context, table, touched, cancellationToken).ConfigureAwait(false);
+        cache?.Remember(touched);
+    }
+
+    // During a rebuild only this projection writes the fresh table, and it starts empty: remembering what was written
+    // saves the load query for every batch (until the cache is full; after that, unknown keys are loaded).
+    private static RebuildViews? RebuildCache(ProjectionContext context, string table)
+    {
+        if (!context.IsRebuild)
+        {
+            return null;
+        }
+
+        var key = (typeof(RebuildViews), table);
+        if (!context.Items.TryGetValue(key, out var cache))
+        {
+            cache = new RebuildViews();
+            context.Items[key] = cache;
+        }
+
+        return (RebuildViews)cache;
+    }
+
+    private sealed class RebuildViews
+    {
+        private const int Capacity = 200_000;
+
+        public Dictionary<string, TView?> Views { get; } = new(StringComparer.Ordinal);
+
+        public bool Overflowed { get; private set; }
+
+        public void Remember(Dictionary<string, (TView? View, long Position)> written)
+        {
+            foreach (var (key, (view, _)) in written)
+            {
+                if (Views.Count < Capacity || Views.ContainsKey(key))
+                {
+                    Views[key] = view;
+                }
+                else
+                {
+                    Overflowed = true;
+                }
+            }
+        }
     }
 
     private async Task LoadManyAsync(ProjectionContext context, string table, Dictionary<string, (TView? View, long Position)> views, CancellationToken cancellationToken)
