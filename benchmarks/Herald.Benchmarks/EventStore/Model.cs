@@ -77,8 +77,14 @@ public static class Workload
     public static OrderItemAdded Event(string note, int i) =>
         new(Guid.NewGuid(), $"SKU-{i % 1000:D5}", 1 + (i % 9), 10.25m + (i % 100), note);
 
+    /// <summary>
+    /// Herald event ids: time-ordered v7 GUIDs by default, as <c>EventTypeMap.ToEventData</c> makes them;
+    /// <c>--random-event-ids</c> uses v4 (the earlier versions of this benchmark did).
+    /// </summary>
+    public static bool RandomEventIds { get; set; }
+
     public static EventData Herald(string note, int i) =>
-        new(Guid.NewGuid(), nameof(OrderItemAdded), 1, JsonSerializer.SerializeToUtf8Bytes(Event(note, i), Json));
+        new(RandomEventIds ? Guid.NewGuid() : Guid.CreateVersion7(), nameof(OrderItemAdded), 1, JsonSerializer.SerializeToUtf8Bytes(Event(note, i), Json));
 
     public static EventData[] HeraldBatch(string note, int count)
     {
