@@ -134,7 +134,7 @@ internal static class SlotManager
             ON CONFLICT (slot_name) DO UPDATE SET snapshot_completed_at = now(), snapshot_lsn = $2, last_lsn = $2, updated_at = now()
             """, connection);
         command.Parameters.Add(new() { Value = slot });
-        command.Parameters.Add(new() { Value = new NpgsqlLogSequenceNumber(lsn) });
+        command.Parameters.Add(new() { Value = new NpgsqlLogSequenceNumber(lsn), NpgsqlDbType = NpgsqlDbType.PgLsn });
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -147,7 +147,7 @@ internal static class SlotManager
             ON CONFLICT (slot_name) DO UPDATE SET last_lsn = $2, updated_at = now()
             """, connection);
         command.Parameters.Add(new() { Value = slot });
-        command.Parameters.Add(new() { Value = new NpgsqlLogSequenceNumber(lsn) });
+        command.Parameters.Add(new() { Value = new NpgsqlLogSequenceNumber(lsn), NpgsqlDbType = NpgsqlDbType.PgLsn });
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
