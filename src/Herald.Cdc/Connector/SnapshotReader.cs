@@ -29,8 +29,9 @@ internal static class SnapshotReader
 
         foreach (var table in tables)
         {
-            // ::text gives the same text form pgoutput sends, so one conversion serves both phases.
-            var columns = string.Join(", ", table.Schema.Columns.Select(c => SlotManager.Quote(c.Name) + "::text"));
+            // format('%s') calls the type's output function, the text pgoutput sends, so one conversion serves both
+            // phases (::text would not: bool casts to 'true', inet to 'a.b.c.d/32'); it writes NULL as ''.
+            var columns = string.Join(", ", table.Schema.Columns.Select(c => SlotManager.Quote(c.Name)).Select(c => $"CASE WHEN {c} IS NULL THEN NULL ELSE format('%s', {c}) END"));
             var sql = $"SELECT {columns} FROM {SlotManager.Quote(table.Schema.Schema)}.{SlotManager.Quote(table.Schema.Name)}";
             await using var command = new NpgsqlCommand(sql, connection, transaction);
             await using var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, cancellationToken).ConfigureAwait(false);
