@@ -111,6 +111,12 @@ public sealed partial class RedisProjectionSink
         {
             // Stopping: what was consumed so far is still applied and committed.
         }
+        catch (ConsumeException e) when (!e.Error.IsFatal)
+        {
+            // Typically "subscribed topic not available" before the connector's first record creates the topic:
+            // the subscription stays and picks the topic up once it exists.
+            LogConsumeError(e.Error.Reason);
+        }
 
         return batch;
     }
@@ -148,6 +154,9 @@ public sealed partial class RedisProjectionSink
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Redis projection group {Group} assigned {Partitions}")]
     private partial void LogAssigned(string group, string partitions);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Redis projection consumer: {Reason}; still subscribed")]
+    private partial void LogConsumeError(string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Redis projection could not commit offsets ({Reason}); the records will be re-applied, harmlessly")]
     private partial void LogCommitFailed(string reason);
