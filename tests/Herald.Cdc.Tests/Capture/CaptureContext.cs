@@ -1,0 +1,188 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json.Nodes;
+using Confluent.Kafka;
+using Herald.Cdc.Connector;
+using Herald.Testing;
+using Npgsql;
+
+namespace Herald.Cdc.Tests.Capture;
+
+/// <summary>One captured record as a consumer sees it.</summary>
+internal sealed record Captured(string? Key, string? Value, IReadOnlyDictionary<string, string> Headers, long Offset)
+{
+    public JsonNode? KeyJson => Key is null ? null : JsonNode.Parse(Key);
+
+    public JsonObject Envelope => JsonNode.Parse(Value ?? throw new InvalidOperationException("tombstone"))!.AsObject();
+
+    public string? Op => Value is null ? null : (string?)Envelope["op"];
+
+    public override string ToString() => $"{Key} => {Value ?? "<tombstone>"}";
+}
+
+/// <summary>A fresh database, unique slot/publication/prefix and the shared broker: one per test, so tests run in parallel.</summary>
+internal sealed class CaptureContext : IAsyncDisposable
+{
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+    private readonly List<(CdcConnector Connector, Task Run, CancellationTokenSource Stop)> _running = [];
+
+    private CaptureContext(string connectionString, string bootstrap, string prefix)
+    {
+        ConnectionString = connectionString;
+        Bootstrap = bootstrap;
+        Prefix = prefix;
+    }
+
+    public string ConnectionString { get; }
+
+    public string Bootstrap { get; }
+
+    public string Prefix { get; }
+
+    public string Slot => "herald_" + Prefix;
+
+    public static async Task<CaptureContext> CreateAsync()
+    {
+        var cluster = await PostgresCluster.Shared;
+        var broker = await TestBroker.Shared;
+        var connectionString = await cluster.CreateDatabaseAsync("cdc");
+        return new CaptureContext(connectionString, broker.KafkaBootstrap, "t" + Guid.NewGuid().ToString("N")[..12]);
+    }
+
+    public string Topic(string table) => $"{Prefix}.public.{table}";
+
+    public CdcConnectorOptions Options(params string[] tables) => new()
+    {
+        ConnectionString = ConnectionString,
+        Tables = tables,
+        TopicPrefix = Prefix,
+        BootstrapServers = Bootstrap,
+        StatusInterval = TimeSpan.FromMilliseconds(200),
+    };
+
+    public async Task ExecuteAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    public async Task<T> ScalarAsync<T>(string sql)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>The slot's confirmed_flush_lsn as a number.</summary>
+    public async Task<ulong> ConfirmedFlushLsnAsync() =>
+        (ulong)await ScalarAsync<NpgsqlTypes.NpgsqlLogSequenceNumber>($"SELECT confirmed_flush_lsn FROM pg_replication_slots WHERE slot_name = '{Slot}'");
+
+    public async Task<ulong> CurrentWalLsnAsync() => (ulong)await ScalarAsync<NpgsqlTypes.NpgsqlLogSequenceNumber>("SELECT pg_current_wal_lsn()");
+
+    /// <summary>Starts a connector in the background and waits until it streams.</summary>
+    public async Task<CdcConnector> StartAsync(CdcConnectorOptions options)
+    {
+        var connector = new CdcConnector(options);
+        var stop = new CancellationTokenSource();
+        var run = Task.Run(() => connector.RunAsync(stop.Token));
+        _running.Add((connector, run, stop));
+        await Task.WhenAny(connector.Ready, run).WaitAsync(Timeout);
+        if (run.IsFaulted)
+        {
+            await run;
+        }
+
+        await connector.Ready;
+        return connector;
+    }
+
+    public async Task StopAsync(CdcConnector connector)
+    {
+        var entry = _running.Single(r => r.Connector == connector);
+        await entry.Stop.CancelAsync();
+        await entry.Run.WaitAsync(Timeout);
+        _running.Remove(entry);
+    }
+
+    /// <summary>Reads <paramref name="topic"/> from the start until <paramref name="count"/> records arrived.</summary>
+    public List<Captured> Consume(string topic, int count) => ConsumeUntil(topic, records => records.Count >= count, $"{count} records");
+
+    public List<Captured> ConsumeUntil(string topic, Func<List<Captured>, bool> done, string what)
+    {
+        using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(new ConsumerConfig
+        {
+            BootstrapServers = Bootstrap,
+            GroupId = TestBroker.UniqueName("cdc-check"),
+            AutoOffsetReset = AutoOffsetReset.Earliest,
+            EnableAutoCommit = false,
+            TopicMetadataRefreshIntervalMs = 200,
+        }).Build();
+        consumer.Subscribe(topic);
+        var records = new List<Captured>();
+        var clock = Stopwatch.StartNew();
+        while (!done(records))
+        {
+            if (clock.Elapsed > Timeout)
+            {
+                Assert.Fail($"expected {what} on {topic}, got {records.Count}:\n{string.Join('\n', records.Take(20))}");
+            }
+
+            ConsumeResult<byte[]?, byte[]?>? result;
+            try
+            {
+                result = consumer.Consume(TimeSpan.FromMilliseconds(100));
+            }
+            catch (ConsumeException e) when (e.Error.Code == ErrorCode.UnknownTopicOrPart)
+            {
+                // The connector creates the topic with its first record.
+                continue;
+            }
+
+            if (result?.Message is { } message)
+            {
+                records.Add(new Captured(
+                    message.Key is null ? null : Encoding.UTF8.GetString(message.Key),
+                    message.Value is null ? null : Encoding.UTF8.GetString(message.Value),
+                    (message.Headers ?? []).ToDictionary(h => h.Key, h => Encoding.UTF8.GetString(h.GetValueBytes())),
+                    result.Offset.Value));
+            }
+        }
+
+        consumer.Close();
+        return records;
+    }
+
+    /// <summary>Polls <paramref name="condition"/> until it holds.</summary>
+    public static async Task EventuallyAsync(Func<Task<bool>> condition, string what)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!await condition())
+        {
+            if (clock.Elapsed > Timeout)
+            {
+                Assert.Fail($"timed out waiting for {what}");
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var (_, run, stop) in _running)
+        {
+            await stop.CancelAsync();
+            try
+            {
+                await run.WaitAsync(Timeout);
+            }
+            catch (Exception)
+            {
+                // The test already failed or asserted on the failure.
+            }
+        }
+    }
+}
