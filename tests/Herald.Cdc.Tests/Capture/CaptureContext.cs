@@ -80,7 +80,8 @@ internal sealed class CaptureContext : IAsyncDisposable
     public async Task<ulong> ConfirmedFlushLsnAsync() =>
         (ulong)await ScalarAsync<NpgsqlTypes.NpgsqlLogSequenceNumber>($"SELECT confirmed_flush_lsn FROM pg_replication_slots WHERE slot_name = '{Slot}'");
 
-    public async Task<ulong> CurrentWalLsnAsync() => (ulong)await ScalarAsync<NpgsqlTypes.NpgsqlLogSequenceNumber>("SELECT pg_current_wal_lsn()");
+    /// <summary>The WAL insert position: the test cluster runs with synchronous_commit=off, so pg_current_wal_lsn() can lag a commit.</summary>
+    public async Task<ulong> CurrentWalLsnAsync() => (ulong)await ScalarAsync<NpgsqlTypes.NpgsqlLogSequenceNumber>("SELECT pg_current_wal_insert_lsn()");
 
     /// <summary>Starts a connector in the background and waits until it streams.</summary>
     public async Task<CdcConnector> StartAsync(CdcConnectorOptions options)
