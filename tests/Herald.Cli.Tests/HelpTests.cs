@@ -4,7 +4,7 @@ public sealed class HelpTests
 {
     public static TheoryData<string, string[]> Commands => new()
     {
-        { "", ["serve", "topic", "produce", "consume", "schema", "drill", "dlq"] },
+        { "", ["serve", "topic", "produce", "consume", "schema", "drill", "dlq", "cdc"] },
         { "serve", ["--data", "--kafka", "--registry", "--http", "--fsync", "--no-auto-create-topics", "--partitions"] },
         { "topic", ["create", "list", "describe"] },
         { "topic create", ["<name>", "--partitions", "--config", "--bootstrap"] },
@@ -23,6 +23,9 @@ public sealed class HelpTests
         { "dlq list", ["<topic>", "--limit", "--json", "--bootstrap"] },
         { "dlq show", ["<topic>", "<offset>", "--partition", "--json", "--bootstrap"] },
         { "dlq redrive", ["<topic>", "--offset", "--partition", "--all", "--reason", "--json", "--bootstrap"] },
+        { "cdc", ["run", "status"] },
+        { "cdc run", ["--postgres", "--tables", "--prefix", "--bootstrap", "--slot", "--publication", "--schemas", "--no-snapshot"] },
+        { "cdc status", ["--postgres", "--slot", "--prefix", "--json"] },
     };
 
     [Theory]
