@@ -1,5 +1,6 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Herald.EventStore.Forwarding.Replay;
 using Spectre.Console;
 
 namespace Herald.Cli;
@@ -33,6 +34,26 @@ internal static class CliOutput
         console.Write(renderable);
     }
 
+    /// <summary>Renders a table to stdout: colored on a terminal, otherwise plain and unwrapped so scripts and logs see one row per line.</summary>
+    public static void RenderToOut(CliConsole console, Spectre.Console.Rendering.IRenderable renderable)
+    {
+        if (console.OutIsTerminal)
+        {
+            Render(console.Out, renderable, isTerminal: true);
+            return;
+        }
+
+        var plain = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(console.Out),
+            Ansi = AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.No,
+        });
+        plain.Profile.Width = 400;
+        plain.Write(renderable);
+    }
+
     /// <summary>Writes one line of Spectre markup: colored on a terminal, plain and never wrapped otherwise (CI logs, pipes).</summary>
     public static void WriteMarkupLine(TextWriter writer, string markup, bool isTerminal)
     {
@@ -61,5 +82,39 @@ internal static class CliOutput
             Interactive = InteractionSupport.Yes,
         });
         return await terminal.Status().StartAsync(initial, context => work(text => context.Status(Markup.Escape(text)))).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> with a progress bar on stderr when it is a terminal; otherwise silently.
+    /// <paramref name="work"/> gets the <see cref="IProgress{T}"/> to report to.
+    /// </summary>
+    public static async Task<T> WithProgressAsync<T>(CliConsole console, string description, Func<IProgress<ReplayProgress>?, Task<T>> work)
+    {
+        if (!console.ErrorIsTerminal)
+        {
+            return await work(null).ConfigureAwait(false);
+        }
+
+        var terminal = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(console.Error),
+            Interactive = InteractionSupport.Yes,
+        });
+        return await terminal.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+            .StartAsync(async context =>
+            {
+                var task = context.AddTask(Markup.Escape(description), maxValue: 1);
+                // Spectre's task is thread-safe; reports may come from any thread.
+                var progress = new SynchronousProgress(p => task.Value = p.Fraction);
+                var value = await work(progress).ConfigureAwait(false);
+                task.Value = task.MaxValue;
+                return value;
+            }).ConfigureAwait(false);
+    }
+
+    private sealed class SynchronousProgress(Action<ReplayProgress> report) : IProgress<ReplayProgress>
+    {
+        public void Report(ReplayProgress value) => report(value);
     }
 }

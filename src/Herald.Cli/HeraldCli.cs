@@ -23,6 +23,8 @@ internal static class HeraldCli
         root.Subcommands.Add(new SchemaCommand(console));
         root.Subcommands.Add(new DrillCommand(console));
         root.Subcommands.Add(new DlqCommand(console));
+        root.Subcommands.Add(new ReplayCommand(console));
+        root.Subcommands.Add(new ProjectionsCommand(console));
         root.Subcommands.Add(new CdcCommand(console));
         return root;
     }

@@ -1,3 +1,5 @@
+using Herald.EventStore.Projections;
+
 namespace Herald.EventStore;
 
 /// <summary>Limits and names shared by both stores.</summary>
@@ -13,4 +15,11 @@ public sealed record EventStoreOptions
 
     /// <summary>A prefix for the table names (e.g. <c>app_</c> or, on PostgreSQL, <c>schema.</c>). Default none.</summary>
     public string TablePrefix { get; init; } = string.Empty;
+
+    /// <summary>
+    /// Projections applied inside every append's transaction: the read model commits with the events or not at all, and
+    /// a projection that throws rolls the append back (<see cref="ProjectionException"/>). Their tables are created by
+    /// <see cref="IEventStore.EnsureCreatedAsync"/>. Default none.
+    /// </summary>
+    public IReadOnlyList<IProjection> InlineProjections { get; init; } = [];
 }

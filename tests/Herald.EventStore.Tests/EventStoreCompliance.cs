@@ -4,7 +4,7 @@ using System.Text;
 namespace Herald.EventStore.Tests;
 
 /// <summary>What every <see cref="IEventStore"/> must do, against a real database; one subclass per store.</summary>
-public abstract class EventStoreCompliance : IAsyncLifetime
+public abstract partial class EventStoreCompliance : IAsyncLifetime
 {
     private readonly List<IEventStore> _stores = [];
     private IEventStore? _store;
@@ -400,6 +400,42 @@ public abstract class EventStoreCompliance : IAsyncLifetime
 
         Assert.Equal(2, await Store.ReadStreamAsync("healthy").CountAsync());
         Assert.Equal(1, await Store.ReadStreamAsync("damaged", 3).CountAsync());
+    }
+
+    [Fact]
+    public async Task A_large_feed_read_delivers_every_event_before_a_corrupt_one_then_names_it()
+    {
+        for (var i = 0; i < 30; i++)
+        {
+            await Store.AppendAsync($"bulk-{i}", ExpectedVersion.NoStream, Events(100));
+        }
+
+        await ExecuteSqlAsync(CorruptPayloadSql("bulk-20", 50));
+        var delivered = 0;
+        var last = 0L;
+        var error = await Assert.ThrowsAsync<CorruptEventException>(async () =>
+        {
+            await foreach (var e in Store.ReadAllAsync(0, 5000))
+            {
+                Assert.True(e.GlobalPosition > last, $"position {e.GlobalPosition} after {last}");
+                last = e.GlobalPosition;
+                delivered++;
+            }
+        });
+        Assert.Equal(("bulk-20", 50L), (error.StreamId, error.StreamVersion));
+        Assert.Equal((20 * 100) + 49, delivered);
+
+        // A reader that stops early releases the read (the next read and an append work).
+        await foreach (var e in Store.ReadAllAsync(0, 5000))
+        {
+            if (e.GlobalPosition == 10)
+            {
+                break;
+            }
+        }
+
+        await Store.AppendAsync("after", ExpectedVersion.NoStream, Events(1));
+        Assert.Equal(1, await Store.GetStreamVersionAsync("after"));
     }
 
     [Fact]

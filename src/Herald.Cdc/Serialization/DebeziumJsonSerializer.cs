@@ -114,7 +114,7 @@ public sealed class DebeziumJsonSerializer
                 else
                 {
                     var recordName = ConnectSchemaWriter.RecordNamePrefix(change.Source.Name, change.Table);
-                    ConnectSchemaWriter.WriteValueSchema(writer, change.Table, recordName, optional: false, field: null, addedFields);
+                    ConnectSchemaWriter.WriteValueSchema(writer, change.Table, recordName, optional: true, field: null, addedFields);
                 }
 
                 writer.WritePropertyName("payload"u8);
@@ -125,6 +125,32 @@ public sealed class DebeziumJsonSerializer
             {
                 WriteRow(writer, change.Table, row, addedFields);
             }
+        });
+    }
+
+    /// <summary>
+    /// The value of a flattened delete in the unwrap transform's <c>tombstone</c> mode: the row is null but its schema is
+    /// kept, so the converter writes JSON <c>null</c> (or <c>{"schema":…,"payload":null}</c>), not a Kafka tombstone.
+    /// </summary>
+    /// <param name="change">The change the row comes from.</param>
+    /// <remarks>This is what Kafka Connect's <c>JsonConverter</c> does with a null value that has a schema; only a
+    /// value without a schema (<c>delete-to-tombstone</c>, Debezium's own tombstone) becomes a null record value.</remarks>
+    public byte[] SerializeNullRow(ChangeEvent change)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        return PooledJsonWriter.Write(SchemasOrNull(change)?.Value, static (writer, schema) =>
+        {
+            if (schema is null)
+            {
+                writer.WriteNullValue();
+                return;
+            }
+
+            writer.WriteStartObject();
+            writer.WritePropertyName("schema"u8);
+            writer.WriteRawValue(schema, skipInputValidation: true);
+            writer.WriteNull("payload"u8);
+            writer.WriteEndObject();
         });
     }
 
@@ -316,7 +342,7 @@ public sealed class DebeziumJsonSerializer
             var recordName = ConnectSchemaWriter.RecordNamePrefix(prefix, table);
             var key = PooledJsonWriter.Write((table, recordName), static (w, s) => ConnectSchemaWriter.WriteKeySchema(w, s.table, s.recordName));
             var value = PooledJsonWriter.Write((table, recordName), static (w, s) =>
-                ConnectSchemaWriter.WriteValueSchema(w, s.table, s.recordName, optional: false, field: null));
+                ConnectSchemaWriter.WriteValueSchema(w, s.table, s.recordName, optional: true, field: null));
             var envelope = PooledJsonWriter.Write((table, recordName), static (w, s) => ConnectSchemaWriter.WriteEnvelopeSchema(w, s.table, s.recordName));
             return new CachedSchemas(prefix, key, value, envelope);
         }

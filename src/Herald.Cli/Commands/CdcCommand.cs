@@ -35,9 +35,15 @@ internal sealed partial class CdcCommand : Command
         var publication = new Option<string?>("--publication") { Description = "Publication (default: the slot name)", HelpName = "NAME" };
         var schemas = new Option<bool>("--schemas") { Description = "Write the JSON converter's inline schemas (schemas.enable=true)" };
         var noSnapshot = new Option<bool>("--no-snapshot") { Description = "Do not read existing rows when the slot is new (snapshot.mode=no_data)" };
+        var unwrap = new Option<bool>("--unwrap") { Description = "Publish the flat row instead of the envelope (Debezium's ExtractNewRecordState)" };
+        var unwrapConfig = new Option<string[]>("--unwrap-config")
+        {
+            Description = "An ExtractNewRecordState setting, repeatable; implies --unwrap (e.g. delete.tombstone.handling.mode=rewrite, add.fields=op,lsn)",
+            HelpName = "KEY=VALUE",
+        };
         var command = new Command("run", "Stream changes of the tables to PREFIX.schema.table until Ctrl-C or SIGTERM")
         {
-            postgres, tables, prefix, bootstrap, slot, publication, schemas, noSnapshot,
+            postgres, tables, prefix, bootstrap, slot, publication, schemas, noSnapshot, unwrap, unwrapConfig,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -56,16 +62,43 @@ internal sealed partial class CdcCommand : Command
                 SlotName = result.GetValue(slot),
                 PublicationName = result.GetValue(publication),
                 InitialSnapshot = !result.GetValue(noSnapshot),
-                Transform = CreateTransform(result.GetValue(schemas)),
+                Transform = CreateTransform(result.GetValue(schemas), result.GetValue(unwrap), result.GetValue(unwrapConfig) ?? []),
             };
             return await RunAsync(options, cancellationToken).ConfigureAwait(false);
         });
         return command;
     }
 
-    /// <summary>The record shape; the place where the unwrap transform (ExtractNewRecordState) plugs in.</summary>
-    private static IChangeTransform CreateTransform(bool schemas) =>
-        new EnvelopeTransform(new DebeziumJsonSerializer(new DebeziumJsonOptions { SchemasEnabled = schemas }));
+    /// <summary>The record shape: Debezium's envelope (+ tombstone), or the flat row of ExtractNewRecordState.</summary>
+    private static IChangeTransform CreateTransform(bool schemas, bool unwrap, string[] unwrapConfig)
+    {
+        var serializer = new DebeziumJsonSerializer(new DebeziumJsonOptions { SchemasEnabled = schemas });
+        if (!unwrap && unwrapConfig.Length == 0)
+        {
+            return new EnvelopeTransform(serializer);
+        }
+
+        var settings = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var entry in unwrapConfig)
+        {
+            var parts = entry.Split('=', 2);
+            if (parts.Length != 2 || parts[0].Length == 0)
+            {
+                throw CliException.BadInput($"--unwrap-config '{entry}' is not KEY=VALUE, e.g. delete.tombstone.handling.mode=rewrite");
+            }
+
+            settings[parts[0].Trim()] = parts[1].Trim();
+        }
+
+        try
+        {
+            return new ExtractNewRecordState(ExtractNewRecordStateOptions.Parse(settings), serializer);
+        }
+        catch (Exception e) when (e is FormatException or ArgumentException)
+        {
+            throw CliException.BadInput($"--unwrap-config: {e.Message}", e);
+        }
+    }
 
     private async Task<int> RunAsync(CdcConnectorOptions options, CancellationToken cancellationToken)
     {

@@ -13,5 +13,6 @@ internal sealed partial class DrillCommand : Command
         this.console = console;
         Subcommands.Add(CreateSchemaCommand());
         Subcommands.Add(CreateSnapshotsCommand());
+        Subcommands.Add(CreateCdcCommand());
     }
 }

@@ -1,5 +1,7 @@
+using System.Data.Common;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using Herald.EventStore.Projections;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -8,26 +10,27 @@ namespace Herald.EventStore.PostgreSql;
 /// <summary>The event store on PostgreSQL: <c>streams</c> and <c>events</c> tables.</summary>
 /// <remarks>
 /// <para>
-/// <b>The global feed never skips.</b> A PostgreSQL sequence hands out numbers that commit out of order: a reader can
-/// see position 11 while the transaction holding 10 is still running, move its checkpoint past 10 and never see it
-/// (Marten's high-water-mark bug). Here every append first takes one transaction-level advisory lock
-/// (<c>pg_advisory_xact_lock</c>, keyed by the events table name), then assigns positions
-/// <c>max(global_position) + 1 …</c> and commits. PostgreSQL makes a transaction visible before it releases its locks,
-/// so the next appender's positions are assigned only after the previous ones are visible: positions become visible
-/// in order, a rolled-back append leaves no hole, and a reader that saw N has seen everything below N.
-/// The price: appends serialize across all streams for the time the lock is held.
+/// <b>The global feed never skips.</b> Positions come from a sequence, which commits out of order: a reader can see
+/// position 11 while the append holding 10 is still running, move its checkpoint past 10 and never see it (Marten's
+/// high-water-mark bug). Readers therefore stop at a <i>horizon</i> (<c>feed_horizon()</c>): the highest position
+/// visible now, after waiting for every append that was running at that moment to end. Appends hold a shared advisory
+/// lock (keyed by the events table name) and have a transaction id before they draw a position, so the horizon finds
+/// them in <c>pg_locks</c>; once they end, every position below the head is committed or gone for good. Appends to
+/// different streams run in parallel (each locks only its stream's row); readers wait milliseconds for appends in
+/// flight; writers never wait for readers.
 /// </para>
 /// <para>
 /// An append is one statement and one round trip whatever the batch size: <see cref="EnsureCreatedAsync"/> creates a
-/// plpgsql function <c>append_events</c> (with the table prefix) that takes the lock, checks the stream, inserts the
-/// batch from <c>unnest</c>ed arrays and upserts the stream; it runs in its own implicit transaction, so the lock is
-/// held for the server-side work and the commit only, never across a network round trip. Payloads are <c>bytea</c>
-/// (stored byte for byte), ids <c>uuid</c>, times <c>timestamptz</c>
-/// (the transaction's start). Storage failures surface as <see cref="EventStoreException"/> with
+/// plpgsql function <c>append_events</c> (with the table prefix) that takes the locks, checks the stream, inserts the
+/// batch from <c>unnest</c>ed arrays and updates the stream, in the statement's own transaction. With inline
+/// projections the append runs in an explicit transaction that takes the advisory lock exclusively, so inline read
+/// models are written in position order (appends then serialize). A rebuild's swap takes it exclusively too, to hold
+/// appends back. Payloads are <c>bytea</c> (stored byte for byte), ids <c>uuid</c>, times <c>timestamptz</c> (the
+/// transaction's start). Storage failures surface as <see cref="EventStoreException"/> with
 /// <see cref="EventStoreException.IsTransient"/> from Npgsql; a failed append stores nothing.
 /// </para>
 /// </remarks>
-public sealed partial class PostgreSqlEventStore : IEventStore, IAsyncDisposable
+public sealed partial class PostgreSqlEventStore : IProjectionStore, IAsyncDisposable
 {
     private readonly NpgsqlDataSource _dataSource;
     private readonly bool _ownsDataSource;
@@ -35,6 +38,8 @@ public sealed partial class PostgreSqlEventStore : IEventStore, IAsyncDisposable
     private readonly string _streams;
     private readonly string _events;
     private readonly string _appendFunction;
+    private readonly string _horizonFunction;
+    private readonly string _sequence;
     private readonly long _lockKey;
 
     /// <param name="connectionString">An Npgsql connection string; the store owns the data source it builds.</param>
@@ -63,10 +68,17 @@ public sealed partial class PostgreSqlEventStore : IEventStore, IAsyncDisposable
         _streams = prefix + "streams";
         _events = prefix + "events";
         _appendFunction = prefix + "append_events";
+        _horizonFunction = prefix + "feed_horizon";
+        _sequence = prefix + "events_position";
+        CheckpointTable = prefix + "checkpoints";
         _lockKey = LockKey(_events);
     }
 
     public EventStoreOptions Options { get; }
+
+    public SqlDialect Dialect => SqlDialect.PostgreSql;
+
+    public string CheckpointTable { get; }
 
     public async Task EnsureCreatedAsync(CancellationToken cancellationToken = default)
     {
@@ -91,6 +103,16 @@ public sealed partial class PostgreSqlEventStore : IEventStore, IAsyncDisposable
                 recorded_at timestamptz NOT NULL,
                 UNIQUE (stream_id, stream_version),
                 UNIQUE (stream_id, event_id));
+            CREATE SEQUENCE IF NOT EXISTS {_sequence};
+            SELECT setval('{_sequence}', m) FROM (SELECT max(global_position) AS m FROM {_events}) h
+                WHERE m > (SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM {_sequence});
+            CREATE TABLE IF NOT EXISTS {CheckpointTable} (
+                name text PRIMARY KEY,
+                position bigint NOT NULL,
+                status text NOT NULL,
+                error text,
+                failed_position bigint,
+                updated_at bigint NOT NULL);
             """;
         await GuardAsync(async () =>
         {
@@ -100,6 +122,9 @@ public sealed partial class PostgreSqlEventStore : IEventStore, IAsyncDisposable
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             await using var function = new NpgsqlCommand(AppendFunctionSql, connection, transaction);
             await function.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await using var horizon = new NpgsqlCommand(FeedHorizonSql, connection, transaction);
+            await horizon.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await ProjectionRunner.CreateInlineAsync(Options, connection, transaction, Dialect, cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             return true;
         }).ConfigureAwait(false);
@@ -127,8 +152,14 @@ public sealed partial class PostgreSqlEventStore : IEventStore, IAsyncDisposable
     public async IAsyncEnumerable<RecordedEvent> ReadAllAsync(long afterPosition = 0, int maxCount = int.MaxValue, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(maxCount);
-        var sql = $"SELECT {Columns} FROM {_events} WHERE global_position > $1 ORDER BY global_position LIMIT $2";
-        await foreach (var e in ReadAsync(sql, [new() { Value = afterPosition }, new() { Value = (long)maxCount }], cancellationToken).ConfigureAwait(false))
+        var horizon = await GetHeadPositionAsync(cancellationToken).ConfigureAwait(false);
+        if (horizon <= afterPosition || maxCount == 0)
+        {
+            yield break;
+        }
+
+        var sql = $"SELECT {Columns} FROM {_events} WHERE global_position > $1 AND global_position <= $3 ORDER BY global_position LIMIT $2";
+        await foreach (var e in ReadAsync(sql, [new() { Value = afterPosition }, new() { Value = (long)maxCount }, new() { Value = horizon }], cancellationToken).ConfigureAwait(false))
         {
             yield return e;
         }
@@ -152,20 +183,56 @@ public sealed partial class PostgreSqlEventStore : IEventStore, IAsyncDisposable
         {
             await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            var (version, deleted) = await LockStreamAsync(connection, transaction, streamId, cancellationToken).ConfigureAwait(false);
-            if (!deleted)
+            while (true)
             {
-                AppendRules.CheckExpected(streamId, expected, version);
-                await using var command = new NpgsqlCommand($"INSERT INTO {_streams} (stream_id, version, deleted) VALUES ($1, $2, true) ON CONFLICT (stream_id) DO UPDATE SET deleted = true", connection, transaction);
-                command.Parameters.Add(new() { Value = streamId });
-                command.Parameters.Add(new() { Value = version });
-                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-            }
+                // The stream's row lock keeps appends to it out between the check and the flag, as appends lock it too.
+                var (found, version, deleted) = await LockStreamAsync(connection, transaction, streamId, cancellationToken).ConfigureAwait(false);
+                if (deleted)
+                {
+                    return true;
+                }
 
-            return true;
+                AppendRules.CheckExpected(streamId, expected, version);
+                var sql = found
+                    ? $"UPDATE {_streams} SET deleted = true WHERE stream_id = $1"
+                    : $"INSERT INTO {_streams} (stream_id, version, deleted) VALUES ($1, 0, true) ON CONFLICT (stream_id) DO NOTHING";
+                await using var command = new NpgsqlCommand(sql, connection, transaction);
+                command.Parameters.Add(new() { Value = streamId });
+                if (await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1)
+                {
+                    await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                    return true;
+                }
+
+                // A concurrent first append created the stream meanwhile: check again against what it wrote.
+            }
         });
     }
+
+    public async Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken = default) =>
+        await GuardAsync(async () => await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
+
+    public Task<DbTransaction> BeginAsync(DbConnection connection, bool holdAppends, CancellationToken cancellationToken = default) =>
+        GuardAsync<DbTransaction>(async () =>
+        {
+            var npgsql = (NpgsqlConnection)connection;
+            var transaction = await npgsql.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            if (holdAppends)
+            {
+                await using var command = new NpgsqlCommand($"SELECT pg_advisory_xact_lock({_lockKey})", npgsql, transaction);
+                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            return transaction;
+        });
+
+    public Task<long> GetHeadPositionAsync(CancellationToken cancellationToken = default) =>
+        GuardAsync(async () =>
+        {
+            // Not max(global_position): a position below it may still commit (see FeedHorizonSql).
+            await using var command = _dataSource.CreateCommand($"SELECT {_horizonFunction}()");
+            return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        });
 
     public async ValueTask DisposeAsync()
     {
@@ -180,7 +247,22 @@ public sealed partial class PostgreSqlEventStore : IEventStore, IAsyncDisposable
     private async Task<AppendResult> AppendCoreAsync(string streamId, ExpectedVersion expected, IReadOnlyList<EventData> events, CancellationToken cancellationToken)
     {
         var ids = events.Select(e => e.EventId).ToArray();
-        await using var command = _dataSource.CreateCommand($"SELECT outcome, stream_version, position FROM {_appendFunction}($1, $2, $3, $4, $5, $6, $7)");
+        var sql = $"SELECT outcome, stream_version, position FROM {_appendFunction}($1, $2, $3, $4, $5, $6, $7)";
+        var inline = Options.InlineProjections.Count > 0;
+        // Inline projections join the append's transaction, so it becomes explicit (and holds the append lock for
+        // their round trips); without them the function runs in the statement's own implicit transaction.
+        await using var connection = inline ? await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false) : null;
+        await using var transaction = connection is null ? null : await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        if (transaction is not null)
+        {
+            // Inline projections see appends in position order only if appends commit one at a time: take the append
+            // lock exclusively (parallel appends to different streams could otherwise commit their read-model writes
+            // in another order than their positions, and a rebuild would disagree with the inline result).
+            await using var exclusive = new NpgsqlCommand($"SELECT pg_advisory_xact_lock({_lockKey})", connection, transaction);
+            await exclusive.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await using var command = connection is null ? _dataSource.CreateCommand(sql) : new NpgsqlCommand(sql, connection, transaction);
         command.Parameters.Add(new() { Value = streamId });
         command.Parameters.Add(new() { Value = expected.Value });
         command.Parameters.Add(new() { Value = ids, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid });
@@ -197,9 +279,19 @@ public sealed partial class PostgreSqlEventStore : IEventStore, IAsyncDisposable
             (outcome, version, position) = (reader.GetInt32(0), reader.GetInt64(1), reader.GetInt64(2));
         }
 
+        if (outcome == AppendOutcome.Appended && transaction is not null)
+        {
+            await ApplyInlineAsync(transaction, streamId, events, version, cancellationToken).ConfigureAwait(false);
+        }
+
         switch (outcome)
         {
-            case AppendOutcome.Appended:
+            case AppendOutcome.Appended or AppendOutcome.AlreadyStored:
+                if (transaction is not null)
+                {
+                    await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                }
+
                 return new AppendResult(version, position);
             case AppendOutcome.Deleted:
                 throw new StreamDeletedException(streamId);
@@ -225,15 +317,34 @@ public sealed partial class PostgreSqlEventStore : IEventStore, IAsyncDisposable
         }
     }
 
-    private async Task<(long Version, bool Deleted)> LockStreamAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string streamId, CancellationToken cancellationToken)
+    // Reads back the positions and time the function gave the batch, in the same transaction.
+    private async Task ApplyInlineAsync(NpgsqlTransaction transaction, string streamId, IReadOnlyList<EventData> events, long lastVersion, CancellationToken cancellationToken)
+    {
+        var connection = transaction.Connection!;
+        var recorded = new RecordedEvent[events.Count];
+        await using (var read = new NpgsqlCommand($"SELECT global_position, recorded_at FROM {_events} WHERE stream_id = $1 AND stream_version > $2 ORDER BY stream_version", connection, transaction))
+        {
+            read.Parameters.Add(new() { Value = streamId });
+            read.Parameters.Add(new() { Value = lastVersion - events.Count });
+            await using var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            for (var i = 0; i < events.Count && await reader.ReadAsync(cancellationToken).ConfigureAwait(false); i++)
+            {
+                var e = events[i];
+                recorded[i] = new RecordedEvent(streamId, lastVersion - events.Count + 1 + i, reader.GetInt64(0), e.EventId, e.EventType, e.SchemaVersion, e.Data, e.Metadata, reader.GetFieldValue<DateTimeOffset>(1));
+            }
+        }
+
+        await ProjectionRunner.ApplyInlineAsync(Options, connection, transaction, Dialect, recorded, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<(bool Found, long Version, bool Deleted)> LockStreamAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string streamId, CancellationToken cancellationToken)
     {
         await using var batch = new NpgsqlBatch(connection, transaction);
-        // Deletes take the append lock too, so an append cannot slip in between the check and the flag.
-        batch.BatchCommands.Add(new($"SELECT pg_advisory_xact_lock({_lockKey})"));
-        batch.BatchCommands.Add(new($"SELECT version, deleted FROM {_streams} WHERE stream_id = $1") { Parameters = { new() { Value = streamId } } });
+        batch.BatchCommands.Add(new($"SELECT pg_advisory_xact_lock_shared({_lockKey})"));
+        batch.BatchCommands.Add(new($"SELECT version, deleted FROM {_streams} WHERE stream_id = $1 FOR UPDATE") { Parameters = { new() { Value = streamId } } });
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
-        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? (reader.GetInt64(0), reader.GetBoolean(1)) : (0L, false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? (true, reader.GetInt64(0), reader.GetBoolean(1)) : (false, 0L, false);
     }
 
     private async IAsyncEnumerable<RecordedEvent> ReadAsync(string sql, NpgsqlParameter[] parameters, [EnumeratorCancellation] CancellationToken cancellationToken)

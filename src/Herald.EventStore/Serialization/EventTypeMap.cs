@@ -32,6 +32,9 @@ public sealed class EventTypeMap
         return this;
     }
 
+    /// <summary>Whether a stored event type name is mapped to a CLR type.</summary>
+    public bool IsMapped(string eventType) => _byName.ContainsKey(eventType);
+
     /// <summary>Serializes <paramref name="event"/> for appending.</summary>
     public EventData ToEventData(object @event, Guid? eventId = null)
     {

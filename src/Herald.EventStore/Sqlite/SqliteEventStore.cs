@@ -1,5 +1,8 @@
+using System.Data.Common;
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using Herald.EventStore.Projections;
 using Microsoft.Data.Sqlite;
 
 namespace Herald.EventStore.Sqlite;
@@ -17,9 +20,12 @@ namespace Herald.EventStore.Sqlite;
 /// has no asynchronous I/O: the <c>Async</c> methods complete synchronously.
 /// </para>
 /// </remarks>
-public sealed class SqliteEventStore : IEventStore
+public sealed class SqliteEventStore : IProjectionStore
 {
     private const int BusyTimeoutMilliseconds = 30_000;
+
+    // Reads of the feed map the file instead of copying every page through read(2); 1 GiB is address space, not memory.
+    private const long MmapBytes = 1L << 30;
     private readonly string _connectionString;
     private readonly string _streams;
     private readonly string _events;
@@ -34,17 +40,23 @@ public sealed class SqliteEventStore : IEventStore
         var prefix = AppendRules.ValidatePrefix(Options.TablePrefix, allowSchema: false);
         _streams = prefix + "streams";
         _events = prefix + "events";
+        CheckpointTable = prefix + "checkpoints";
     }
 
     public EventStoreOptions Options { get; }
 
+    public SqlDialect Dialect => SqlDialect.Sqlite;
+
+    public string CheckpointTable { get; }
+
     public Task EnsureCreatedAsync(CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return Run(() =>
+        return GuardAsync(async () =>
         {
-            using var connection = Open();
-            Execute(connection, null, $"""
+            await using var connection = Open();
+            await using var transaction = connection.BeginTransaction(deferred: false);
+            Execute(connection, transaction, $"""
                 CREATE TABLE IF NOT EXISTS {_streams} (
                     stream_id TEXT NOT NULL PRIMARY KEY,
                     version INTEGER NOT NULL,
@@ -61,8 +73,17 @@ public sealed class SqliteEventStore : IEventStore
                     recorded_at INTEGER NOT NULL,
                     UNIQUE (stream_id, stream_version),
                     UNIQUE (stream_id, event_id));
+                CREATE TABLE IF NOT EXISTS {CheckpointTable} (
+                    name TEXT NOT NULL PRIMARY KEY,
+                    position INTEGER NOT NULL,
+                    status TEXT NOT NULL,
+                    error TEXT,
+                    failed_position INTEGER,
+                    updated_at INTEGER NOT NULL);
                 """);
-            return Task.CompletedTask;
+            await ProjectionRunner.CreateInlineAsync(Options, connection, transaction, Dialect, cancellationToken).ConfigureAwait(false);
+            transaction.Commit();
+            return true;
         });
     }
 
@@ -71,7 +92,7 @@ public sealed class SqliteEventStore : IEventStore
         AppendRules.ValidateStreamId(streamId, Options);
         AppendRules.ValidateEvents(events, Options);
         cancellationToken.ThrowIfCancellationRequested();
-        return Run(() => Task.FromResult(Append(streamId, expected, events)));
+        return GuardAsync(() => AppendCoreAsync(streamId, expected, events, cancellationToken));
     }
 
     public async IAsyncEnumerable<RecordedEvent> ReadStreamAsync(string streamId, long fromVersion = 1, ReadDirection direction = ReadDirection.Forwards, int maxCount = int.MaxValue, [EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -95,11 +116,14 @@ public sealed class SqliteEventStore : IEventStore
     {
         ArgumentOutOfRangeException.ThrowIfNegative(maxCount);
         var sql = $"SELECT {Columns} FROM {_events} WHERE global_position > $after ORDER BY global_position LIMIT $max";
-        await foreach (var e in ReadAsync(sql, c =>
+        void Bind(SqliteCommand c)
         {
             c.Parameters.AddWithValue("$after", afterPosition);
             c.Parameters.AddWithValue("$max", maxCount);
-        }, cancellationToken).ConfigureAwait(false))
+        }
+
+        var rows = maxCount > ReadAheadThreshold ? ReadAheadAsync(sql, Bind, cancellationToken) : ReadAsync(sql, Bind, cancellationToken);
+        await foreach (var e in rows.ConfigureAwait(false))
         {
             yield return e;
         }
@@ -109,7 +133,7 @@ public sealed class SqliteEventStore : IEventStore
     {
         AppendRules.ValidateStreamId(streamId, Options);
         cancellationToken.ThrowIfCancellationRequested();
-        return Run(() =>
+        return GuardAsync(() =>
         {
             using var connection = Open();
             return Task.FromResult(ReadStream(connection, null, streamId).Version);
@@ -120,14 +144,14 @@ public sealed class SqliteEventStore : IEventStore
     {
         AppendRules.ValidateStreamId(streamId, Options);
         cancellationToken.ThrowIfCancellationRequested();
-        return Run(() =>
+        return GuardAsync(() =>
         {
             using var connection = Open();
             using var transaction = connection.BeginTransaction(deferred: false);
             var (version, deleted) = ReadStream(connection, transaction, streamId);
             if (deleted)
             {
-                return Task.CompletedTask;
+                return Task.FromResult(true);
             }
 
             AppendRules.CheckExpected(streamId, expected, version);
@@ -136,17 +160,38 @@ public sealed class SqliteEventStore : IEventStore
             command.Parameters.AddWithValue("$version", version);
             command.ExecuteNonQuery();
             transaction.Commit();
-            return Task.CompletedTask;
+            return Task.FromResult(true);
         });
     }
 
     private const string Columns = "stream_id, stream_version, global_position, event_id, event_type, schema_version, data, metadata, recorded_at";
 
-    private AppendResult Append(string streamId, ExpectedVersion expected, IReadOnlyList<EventData> events)
+    public async Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken = default)
     {
-        using var connection = Open();
+        cancellationToken.ThrowIfCancellationRequested();
+        return await GuardAsync(() => Task.FromResult<DbConnection>(Open())).ConfigureAwait(false);
+    }
+
+    // SQLite has one writer: BEGIN IMMEDIATE holds appends back whether asked to or not.
+    public Task<DbTransaction> BeginAsync(DbConnection connection, bool holdAppends, CancellationToken cancellationToken = default) =>
+        GuardAsync(() => Task.FromResult<DbTransaction>(((SqliteConnection)connection).BeginTransaction(deferred: false)));
+
+    public Task<long> GetHeadPositionAsync(CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return GuardAsync(() =>
+        {
+            using var connection = Open();
+            using var command = Command(connection, null, $"SELECT coalesce(max(global_position), 0) FROM {_events}");
+            return Task.FromResult((long)command.ExecuteScalar()!);
+        });
+    }
+
+    private async Task<AppendResult> AppendCoreAsync(string streamId, ExpectedVersion expected, IReadOnlyList<EventData> events, CancellationToken cancellationToken)
+    {
+        await using var connection = Open();
         // BEGIN IMMEDIATE takes the write lock now, so the version read below cannot change before the insert.
-        using var transaction = connection.BeginTransaction(deferred: false);
+        await using var transaction = connection.BeginTransaction(deferred: false);
         var (version, deleted) = ReadStream(connection, transaction, streamId);
         if (deleted)
         {
@@ -181,13 +226,15 @@ public sealed class SqliteEventStore : IEventStore
         }
 
         long position = 0;
+        var inline = Options.InlineProjections.Count > 0 ? new List<RecordedEvent>(events.Count) : null;
+        var recordedAt = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
         using (var insert = Command(connection, transaction, $"""
             INSERT INTO {_events} (stream_id, stream_version, event_id, event_type, schema_version, data, metadata, recorded_at)
             VALUES ($stream, $version, $id, $type, $schema, $data, $metadata, $at) RETURNING global_position
             """))
         {
             insert.Parameters.AddWithValue("$stream", streamId);
-            insert.Parameters.AddWithValue("$at", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+            insert.Parameters.AddWithValue("$at", recordedAt.ToUnixTimeMilliseconds());
             var versionParameter = insert.Parameters.Add("$version", SqliteType.Integer);
             var id = insert.Parameters.Add("$id", SqliteType.Text);
             var type = insert.Parameters.Add("$type", SqliteType.Text);
@@ -203,6 +250,7 @@ public sealed class SqliteEventStore : IEventStore
                 data.Value = e.Data.ToArray();
                 metadata.Value = e.Metadata is { } m ? m.ToArray() : DBNull.Value;
                 position = (long)insert.ExecuteScalar()!;
+                inline?.Add(new RecordedEvent(streamId, version, position, e.EventId, e.EventType, e.SchemaVersion, e.Data, e.Metadata, recordedAt));
             }
         }
 
@@ -213,8 +261,86 @@ public sealed class SqliteEventStore : IEventStore
             upsert.ExecuteNonQuery();
         }
 
+        if (inline is not null)
+        {
+            await ProjectionRunner.ApplyInlineAsync(Options, connection, transaction, Dialect, inline, cancellationToken).ConfigureAwait(false);
+        }
+
         transaction.Commit();
         return new AppendResult(version, position);
+    }
+
+    // Reads of more events than this decode rows on another thread while the caller handles the previous chunk.
+    private const int ReadAheadThreshold = 1000;
+    private const int ReadAheadChunk = 256;
+
+    /// <summary>
+    /// Large reads: SQLite decodes in the caller's process (no server core works for it, unlike PostgreSQL), so a
+    /// background task steps the statement and decodes rows in chunks into a small bounded channel while the caller
+    /// works on the previous chunk. Order, errors (after the rows before them) and cancellation are as in ReadAsync.
+    /// </summary>
+    private async IAsyncEnumerable<RecordedEvent> ReadAheadAsync(string sql, Action<SqliteCommand> bind, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var channel = Channel.CreateBounded<RecordedEvent[]>(new BoundedChannelOptions(4) { SingleReader = true, SingleWriter = true });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var producer = Task.Run(async () =>
+        {
+            Exception? failure = null;
+            var chunk = new List<RecordedEvent>(ReadAheadChunk);
+            try
+            {
+                await foreach (var e in ReadAsync(sql, bind, stop.Token).ConfigureAwait(false))
+                {
+                    chunk.Add(e);
+                    if (chunk.Count == ReadAheadChunk)
+                    {
+                        await channel.Writer.WriteAsync([.. chunk], stop.Token).ConfigureAwait(false);
+                        chunk.Clear();
+                    }
+                }
+            }
+            catch (Exception exception)
+            {
+                failure = exception;
+            }
+
+            try
+            {
+                // The rows before a failure are delivered before it, as without read-ahead.
+                if (chunk.Count > 0)
+                {
+                    await channel.Writer.WriteAsync([.. chunk], stop.Token).ConfigureAwait(false);
+                }
+            }
+            catch (OperationCanceledException exception)
+            {
+                failure ??= exception;
+            }
+            finally
+            {
+                channel.Writer.TryComplete(failure);
+            }
+        }, CancellationToken.None);
+
+        try
+        {
+            while (await channel.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                while (channel.Reader.TryRead(out var chunk))
+                {
+                    foreach (var e in chunk)
+                    {
+                        yield return e;
+                    }
+                }
+            }
+        }
+        finally
+        {
+            // The caller stopped early (or failed): stop the reader task and wait, so its connection is closed.
+            await stop.CancelAsync().ConfigureAwait(false);
+            await producer.ConfigureAwait(false);
+        }
     }
 
     private async IAsyncEnumerable<RecordedEvent> ReadAsync(string sql, Action<SqliteCommand> bind, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -317,7 +443,7 @@ public sealed class SqliteEventStore : IEventStore
         try
         {
             connection.Open();
-            Execute(connection, null, $"PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout={BusyTimeoutMilliseconds};");
+            Execute(connection, null, $"PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout={BusyTimeoutMilliseconds}; PRAGMA cache_size=-16384;");
             return connection;
         }
         catch
@@ -341,35 +467,15 @@ public sealed class SqliteEventStore : IEventStore
         command.ExecuteNonQuery();
     }
 
-    private static Task<T> Run<T>(Func<Task<T>> operation)
+    private static async Task<T> GuardAsync<T>(Func<Task<T>> operation)
     {
         try
         {
-            return operation();
+            return await operation().ConfigureAwait(false);
         }
         catch (SqliteException exception)
         {
-            return Task.FromException<T>(Storage(exception));
-        }
-        catch (EventStoreException exception)
-        {
-            return Task.FromException<T>(exception);
-        }
-    }
-
-    private static Task Run(Func<Task> operation)
-    {
-        try
-        {
-            return operation();
-        }
-        catch (SqliteException exception)
-        {
-            return Task.FromException(Storage(exception));
-        }
-        catch (EventStoreException exception)
-        {
-            return Task.FromException(exception);
+            throw Storage(exception);
         }
     }
 

@@ -163,7 +163,7 @@ public sealed class DebeziumJsonSerializerTests
               {"type":"int64","optional":false,"field":"id"},
               {"type":"int64","optional":true,"name":"io.debezium.time.MicroTimestamp","version":1,"field":"placed_at"},
               {"type":"array","items":{"type":"string","optional":true},"optional":true,"field":"tags"}
-            ],"optional":false,"name":"shop.sales_eu.orders.Value"}
+            ],"optional":true,"name":"shop.sales_eu.orders.Value"}
             """,
             System.Text.Encoding.UTF8.GetBytes(value["schema"]!.ToJsonString()));
         Assert.Equal("ü", value["payload"]!["tags"]![1]!.GetValue<string>());
