@@ -21,6 +21,8 @@ public static class Program
                 return await Consumer.ConsumerCommand.RunAsync(rest).ConfigureAwait(false);
             case "eventstore":
                 return await EventStore.EventStoreCommand.RunAsync(rest).ConfigureAwait(false);
+            case "cdc":
+                return await Cdc.CdcCommand.RunAsync(rest).ConfigureAwait(false);
             case "micro":
                 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(rest);
                 return 0;
@@ -49,6 +51,9 @@ public static class Program
           eventstore  Herald's event store (PostgreSQL and SQLite) against Marten on the same PostgreSQL
                   database: appends (1 / 1000 streams, batches of 1 / 100), read-all, projection
                   rebuild, aggregate load with/without snapshots (--full = 1M events; `eventstore --help`).
+          cdc     CDC capture from PostgreSQL: snapshot and streaming rows/s until the broker acknowledged
+                  every record, commit-to-consumer latency p50/p99 at a fixed rate
+                  (--rows 200000 --rate 1000 --seconds 10).
           micro   BenchmarkDotNet micro-benchmarks of the protocol codec; any BenchmarkDotNet
                   arguments follow, e.g. `micro --filter '*'`.
         """;

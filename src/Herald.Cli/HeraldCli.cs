@@ -25,6 +25,7 @@ internal static class HeraldCli
         root.Subcommands.Add(new DlqCommand(console));
         root.Subcommands.Add(new ReplayCommand(console));
         root.Subcommands.Add(new ProjectionsCommand(console));
+        root.Subcommands.Add(new CdcCommand(console));
         return root;
     }
 

@@ -4,7 +4,7 @@ public sealed class HelpTests
 {
     public static TheoryData<string, string[]> Commands => new()
     {
-        { "", ["serve", "topic", "produce", "consume", "schema", "drill", "dlq", "replay", "projections"] },
+        { "", ["serve", "topic", "produce", "consume", "schema", "drill", "dlq", "replay", "projections", "cdc"] },
         { "serve", ["--data", "--kafka", "--registry", "--http", "--fsync", "--no-auto-create-topics", "--partitions"] },
         { "topic", ["create", "list", "describe"] },
         { "topic create", ["<name>", "--partitions", "--config", "--bootstrap"] },
@@ -27,6 +27,9 @@ public sealed class HelpTests
         { "projections", ["status", "resume"] },
         { "projections status", ["--sqlite", "--postgres", "--json"] },
         { "projections resume", ["<name>", "--sqlite", "--postgres"] },
+        { "cdc", ["run", "status"] },
+        { "cdc run", ["--postgres", "--tables", "--prefix", "--bootstrap", "--slot", "--publication", "--schemas", "--no-snapshot", "--unwrap", "--unwrap-config"] },
+        { "cdc status", ["--postgres", "--slot", "--prefix", "--json"] },
     };
 
     [Theory]

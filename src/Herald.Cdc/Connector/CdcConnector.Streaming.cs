@@ -60,8 +60,10 @@ public sealed partial class CdcConnector
         }
         finally
         {
+            _logger.LogDebug("stream ended");
             await stream.CancelAsync().ConfigureAwait(false);
             await statusLoop.ConfigureAwait(false);
+            _logger.LogDebug("status loop joined");
         }
     }
 
@@ -78,18 +80,24 @@ public sealed partial class CdcConnector
         {
             while (await timer.WaitForNextTickAsync(stopping.Token).ConfigureAwait(false))
             {
-                await ReportAsync(replication, publisher, stopping.Token).ConfigureAwait(false);
-                saved = await SaveLastLsnAsync(dataSource, saved, stopping.Token).ConfigureAwait(false);
+                // A failed tick is not fatal: Npgsql's own timer keeps sending the position set here, and the next
+                // tick retries (e.g. START_REPLICATION not sent yet, or a brief outage of the state-table connection).
+                try
+                {
+                    await ReportAsync(replication, publisher, stopping.Token).ConfigureAwait(false);
+                    saved = await SaveLastLsnAsync(dataSource, saved, stopping.Token).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    _logger.LogDebug(e, "status tick failed");
+                }
             }
         }
         catch (OperationCanceledException)
         {
         }
-        catch (Exception e) when (e is NpgsqlException or InvalidOperationException or IOException)
-        {
-            _logger.LogWarning(e, "status update failed; the slot keeps its last confirmed position");
-        }
 
+        _logger.LogDebug("status loop ended (stream cancelled: {Cancelled})", stream.IsCancellationRequested);
         if (!stream.IsCancellationRequested)
         {
             // Shutting down: let in-flight records be acknowledged so the restart resends as little as possible.
@@ -107,11 +115,12 @@ public sealed partial class CdcConnector
             {
                 await ReportAsync(replication, publisher, CancellationToken.None).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is NpgsqlException or InvalidOperationException or IOException)
+            catch (Exception e) when (e is not OperationCanceledException)
             {
                 _logger.LogWarning(e, "final status update failed");
             }
 
+            _logger.LogDebug("confirmed {Lsn} on stop; ending the stream", Interlocked.Read(ref _confirmedLsn));
             await stream.CancelAsync().ConfigureAwait(false);
         }
     }
@@ -142,6 +151,7 @@ public sealed partial class CdcConnector
             replication.SetReplicationStatus(new NpgsqlLogSequenceNumber(confirmed));
         }
 
+        // Throws InvalidOperationException until START_REPLICATION is under way; the caller retries on the next tick.
         await replication.SendStatusUpdate(cancellationToken).ConfigureAwait(false);
         Interlocked.Increment(ref _statusUpdates);
     }

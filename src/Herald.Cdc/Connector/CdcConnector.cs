@@ -93,6 +93,7 @@ public sealed partial class CdcConnector
         }
         finally
         {
+            _logger.LogDebug("stopped");
             _phase = CdcPhase.Stopped;
             _ready.TrySetCanceled(CancellationToken.None);
             _publisher?.Dispose();

@@ -48,7 +48,17 @@ public sealed record CdcConnectorOptions
     public Action<ProducerConfig>? ConfigureProducer { get; init; }
 
     /// <summary>The slot name in effect.</summary>
-    public string EffectiveSlotName => SlotName ?? "herald_" + new string(TopicPrefix.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '_').ToArray());
+    public string EffectiveSlotName => SlotName ?? DefaultSlotName(TopicPrefix);
+
+    /// <summary>The slot name used for <paramref name="topicPrefix"/> when none is given: <c>herald_&lt;prefix&gt;</c>.</summary>
+    /// <param name="topicPrefix">The topic prefix.</param>
+    public static string DefaultSlotName(string topicPrefix)
+    {
+        ArgumentNullException.ThrowIfNull(topicPrefix);
+
+        // Slot names allow only lower-case letters, digits and underscores.
+        return "herald_" + new string(topicPrefix.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '_').ToArray());
+    }
 
     /// <summary>The publication name in effect.</summary>
     public string EffectivePublicationName => PublicationName ?? EffectiveSlotName;

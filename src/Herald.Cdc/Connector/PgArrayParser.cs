@@ -19,8 +19,7 @@ internal static class PgArrayParser
             position = text.IndexOf('=', StringComparison.Ordinal) + 1;
         }
 
-        var result = ParseArray(text, ref position, element);
-        return result;
+        return ParseArray(text, ref position, element);
     }
 
     private static JsonArray ParseArray(string text, ref int position, Func<string, JsonNode?> element)

@@ -35,6 +35,9 @@ internal sealed class CaptureContext : IAsyncDisposable
 
     public string ConnectionString { get; }
 
+    /// <summary>The connectors' log, shown when a stop times out.</summary>
+    public TestLog Log { get; } = new();
+
     public string Bootstrap { get; }
 
     public string Prefix { get; }
@@ -80,12 +83,13 @@ internal sealed class CaptureContext : IAsyncDisposable
     public async Task<ulong> ConfirmedFlushLsnAsync() =>
         (ulong)await ScalarAsync<NpgsqlTypes.NpgsqlLogSequenceNumber>($"SELECT confirmed_flush_lsn FROM pg_replication_slots WHERE slot_name = '{Slot}'");
 
-    public async Task<ulong> CurrentWalLsnAsync() => (ulong)await ScalarAsync<NpgsqlTypes.NpgsqlLogSequenceNumber>("SELECT pg_current_wal_lsn()");
+    /// <summary>The WAL insert position: the test cluster runs with synchronous_commit=off, so pg_current_wal_lsn() can lag a commit.</summary>
+    public async Task<ulong> CurrentWalLsnAsync() => (ulong)await ScalarAsync<NpgsqlTypes.NpgsqlLogSequenceNumber>("SELECT pg_current_wal_insert_lsn()");
 
     /// <summary>Starts a connector in the background and waits until it streams.</summary>
     public async Task<CdcConnector> StartAsync(CdcConnectorOptions options)
     {
-        var connector = new CdcConnector(options);
+        var connector = new CdcConnector(options, Log);
         var stop = new CancellationTokenSource();
         var run = Task.Run(() => connector.RunAsync(stop.Token));
         _running.Add((connector, run, stop));
@@ -103,7 +107,15 @@ internal sealed class CaptureContext : IAsyncDisposable
     {
         var entry = _running.Single(r => r.Connector == connector);
         await entry.Stop.CancelAsync();
-        await entry.Run.WaitAsync(Timeout);
+        try
+        {
+            await entry.Run.WaitAsync(Timeout);
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail($"the connector did not stop: {connector.Status}\n{Log}");
+        }
+
         _running.Remove(entry);
     }
 
@@ -185,4 +197,20 @@ internal sealed class CaptureContext : IAsyncDisposable
             }
         }
     }
+}
+
+/// <summary>Collects log lines in memory.</summary>
+internal sealed class TestLog : Microsoft.Extensions.Logging.ILogger<CdcConnector>
+{
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _lines = new();
+
+    public IDisposable? BeginScope<TState>(TState state)
+        where TState : notnull => null;
+
+    public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+
+    public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+        _lines.Enqueue($"{DateTime.Now:HH:mm:ss.fff} {logLevel}: {formatter(state, exception)} {exception}");
+
+    public override string ToString() => string.Join('\n', _lines);
 }

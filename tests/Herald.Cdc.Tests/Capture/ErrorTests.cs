@@ -1,0 +1,104 @@
+using Herald.Cdc.Connector;
+using Npgsql;
+using Npgsql.Replication;
+
+namespace Herald.Cdc.Tests.Capture;
+
+/// <summary>Setup mistakes fail with one line naming the problem and the fix.</summary>
+public sealed class ErrorTests
+{
+    [Fact]
+    public async Task A_table_without_primary_key_is_refused_with_the_fix()
+    {
+        await using var context = await CaptureContext.CreateAsync();
+        await context.ExecuteAsync("CREATE TABLE events (at timestamptz, body text)");
+        var error = await Assert.ThrowsAsync<CdcConfigurationException>(() => context.StartAsync(context.Options("public.events")));
+        Assert.Contains("public.events has no primary key", error.Message, StringComparison.Ordinal);
+        Assert.Contains("ADD PRIMARY KEY", error.Message, StringComparison.Ordinal);
+        Assert.Contains("REPLICA IDENTITY FULL", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_table_without_primary_key_but_full_identity_is_captured_with_a_null_key()
+    {
+        await using var context = await CaptureContext.CreateAsync();
+        await context.ExecuteAsync("CREATE TABLE events (body text); ALTER TABLE events REPLICA IDENTITY FULL");
+        await context.StartAsync(context.Options("events"));
+        await context.ExecuteAsync("INSERT INTO events VALUES ('x'); DELETE FROM events");
+        var records = context.Consume(context.Topic("events"), 2);
+        Assert.Equal(["c", "d"], records.Select(r => r.Op));
+        Assert.All(records, r => Assert.Null(r.Key));
+        Assert.Equal("x", (string?)records[1].Envelope["before"]!["body"]);
+    }
+
+    [Fact]
+    public async Task An_unknown_table_is_named()
+    {
+        await using var context = await CaptureContext.CreateAsync();
+        var error = await Assert.ThrowsAsync<CdcConfigurationException>(() => context.StartAsync(context.Options("public.nope")));
+        Assert.Contains("table public.nope does not exist", error.Message, StringComparison.Ordinal);
+        Assert.Contains("--tables", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_slot_in_use_by_another_connection_names_its_pid()
+    {
+        await using var context = await CaptureContext.CreateAsync();
+        await context.ExecuteAsync("CREATE TABLE items (id int PRIMARY KEY)");
+        await context.ExecuteAsync($"SELECT pg_create_logical_replication_slot('{context.Slot}', 'pgoutput'); CREATE PUBLICATION {context.Slot} FOR TABLE items");
+
+        // Another consumer streaming from the slot.
+        await using var other = new LogicalReplicationConnection(context.ConnectionString);
+        await other.Open();
+        using var stopOther = new CancellationTokenSource();
+        var otherStream = Task.Run(async () =>
+        {
+            var options = new Npgsql.Replication.PgOutput.PgOutputReplicationOptions(context.Slot, Npgsql.Replication.PgOutput.PgOutputProtocolVersion.V1);
+            await foreach (var _ in other.StartReplication(new Npgsql.Replication.PgOutput.PgOutputReplicationSlot(context.Slot), options, stopOther.Token))
+            {
+            }
+        });
+        await CaptureContext.EventuallyAsync(async () => await context.ScalarAsync<bool>($"SELECT active FROM pg_replication_slots WHERE slot_name = '{context.Slot}'"), "the other consumer to hold the slot");
+        var pid = await context.ScalarAsync<int>($"SELECT active_pid FROM pg_replication_slots WHERE slot_name = '{context.Slot}'");
+
+        var error = await Assert.ThrowsAsync<CdcConfigurationException>(() => context.StartAsync(context.Options("items")));
+        Assert.Contains($"replication slot {context.Slot} is in use by another process (active_pid {pid})", error.Message, StringComparison.Ordinal);
+        Assert.Contains("--slot", error.Message, StringComparison.Ordinal);
+
+        await stopOther.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => otherStream);
+    }
+
+    [Fact]
+    public async Task While_the_broker_is_down_the_slot_is_not_confirmed_past_the_unacknowledged_change()
+    {
+        await using var context = await CaptureContext.CreateAsync();
+        await context.ExecuteAsync("CREATE TABLE items (id int PRIMARY KEY)");
+        var options = context.Options("items") with { BootstrapServers = "127.0.0.1:" + ClosedPort() };
+        var connector = await context.StartAsync(options);
+
+        // Inside the inserting transaction: a position past the insert's record, before its commit.
+        var afterInsert = (ulong)await context.ScalarAsync<NpgsqlTypes.NpgsqlLogSequenceNumber>("BEGIN; INSERT INTO items VALUES (1); SELECT pg_current_wal_insert_lsn(); COMMIT");
+
+        // The change was decoded and handed to the producer, and several status updates went out since.
+        await CaptureContext.EventuallyAsync(() => Task.FromResult(connector.Status.RecordsPublished == 1), "the change to be decoded");
+        var updates = connector.Status.StatusUpdatesSent;
+        await CaptureContext.EventuallyAsync(() => Task.FromResult(connector.Status.StatusUpdatesSent >= updates + 3), "status updates");
+
+        // Writes to a table the connector does not capture move WAL on; an idle connector would confirm past them.
+        await context.ExecuteAsync("CREATE TABLE other (id int); INSERT INTO other VALUES (1)");
+        updates = connector.Status.StatusUpdatesSent;
+        await CaptureContext.EventuallyAsync(() => Task.FromResult(connector.Status.StatusUpdatesSent >= updates + 3), "more status updates");
+
+        Assert.Equal(0, connector.Status.RecordsAcknowledged);
+        var confirmed = await context.ConfirmedFlushLsnAsync();
+        Assert.True(confirmed < afterInsert, $"confirmed_flush_lsn {confirmed} moved past the unacknowledged insert (at {afterInsert})");
+    }
+
+    private static int ClosedPort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
