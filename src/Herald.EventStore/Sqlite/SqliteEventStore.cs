@@ -122,8 +122,7 @@ public sealed class SqliteEventStore : IProjectionStore
             c.Parameters.AddWithValue("$max", maxCount);
         }
 
-        var rows = maxCount > ReadAheadThreshold ? ReadAheadAsync(sql, Bind, cancellationToken) : ReadAsync(sql, Bind, cancellationToken);
-        await foreach (var e in rows.ConfigureAwait(false))
+        await foreach (var e in ReadAsync(sql, Bind, cancellationToken).ConfigureAwait(false))
         {
             yield return e;
         }
@@ -199,17 +198,18 @@ public sealed class SqliteEventStore : IProjectionStore
         }
 
         var stored = new Dictionary<Guid, (long, long)>();
-        using (var find = Command(connection, transaction, $"SELECT stream_version, global_position FROM {_events} WHERE stream_id = $stream AND event_id = $id"))
+        // A stream with no events cannot hold any of the ids; otherwise one query looks them all up.
+        if (version > 0 && events.Count > 0)
         {
+            using var find = Command(connection, transaction, $"SELECT event_id, stream_version, global_position FROM {_events} WHERE stream_id = $stream AND event_id IN (SELECT value FROM json_each($ids))");
             find.Parameters.AddWithValue("$stream", streamId);
-            var id = find.Parameters.Add("$id", SqliteType.Text);
-            foreach (var e in events)
+            find.Parameters.AddWithValue("$ids", "[" + string.Join(',', events.Select(e => "\"" + Text(e.EventId) + "\"")) + "]");
+            using var reader = find.ExecuteReader();
+            while (reader.Read())
             {
-                id.Value = Text(e.EventId);
-                using var reader = find.ExecuteReader();
-                if (reader.Read())
+                if (Guid.TryParseExact(reader.GetString(0), "D", out var storedId))
                 {
-                    stored[e.EventId] = (reader.GetInt64(0), reader.GetInt64(1));
+                    stored[storedId] = (reader.GetInt64(1), reader.GetInt64(2));
                 }
             }
         }
@@ -270,79 +270,16 @@ public sealed class SqliteEventStore : IProjectionStore
         return new AppendResult(version, position);
     }
 
-    // Reads of more events than this decode rows on another thread while the caller handles the previous chunk.
-    private const int ReadAheadThreshold = 1000;
+    // The first rows of a read are decoded on the caller's thread (small reads pay no thread hop); past this many, a
+    // background task decodes the rest in chunks while the caller works on the previous chunk.
+    private const int ReadAheadAfter = 256;
     private const int ReadAheadChunk = 256;
 
     /// <summary>
-    /// Large reads: SQLite decodes in the caller's process (no server core works for it, unlike PostgreSQL), so a
-    /// background task steps the statement and decodes rows in chunks into a small bounded channel while the caller
-    /// works on the previous chunk. Order, errors (after the rows before them) and cancellation are as in ReadAsync.
+    /// Runs a query and yields its events. SQLite decodes in the caller's process (no server core works for it, unlike
+    /// PostgreSQL), so a long read hands its reader to a task that steps and decodes ahead into a small bounded channel.
+    /// Order, errors (after every row before them) and cancellation are the same either way.
     /// </summary>
-    private async IAsyncEnumerable<RecordedEvent> ReadAheadAsync(string sql, Action<SqliteCommand> bind, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        var channel = Channel.CreateBounded<RecordedEvent[]>(new BoundedChannelOptions(4) { SingleReader = true, SingleWriter = true });
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var producer = Task.Run(async () =>
-        {
-            Exception? failure = null;
-            var chunk = new List<RecordedEvent>(ReadAheadChunk);
-            try
-            {
-                await foreach (var e in ReadAsync(sql, bind, stop.Token).ConfigureAwait(false))
-                {
-                    chunk.Add(e);
-                    if (chunk.Count == ReadAheadChunk)
-                    {
-                        await channel.Writer.WriteAsync([.. chunk], stop.Token).ConfigureAwait(false);
-                        chunk.Clear();
-                    }
-                }
-            }
-            catch (Exception exception)
-            {
-                failure = exception;
-            }
-
-            try
-            {
-                // The rows before a failure are delivered before it, as without read-ahead.
-                if (chunk.Count > 0)
-                {
-                    await channel.Writer.WriteAsync([.. chunk], stop.Token).ConfigureAwait(false);
-                }
-            }
-            catch (OperationCanceledException exception)
-            {
-                failure ??= exception;
-            }
-            finally
-            {
-                channel.Writer.TryComplete(failure);
-            }
-        }, CancellationToken.None);
-
-        try
-        {
-            while (await channel.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                while (channel.Reader.TryRead(out var chunk))
-                {
-                    foreach (var e in chunk)
-                    {
-                        yield return e;
-                    }
-                }
-            }
-        }
-        finally
-        {
-            // The caller stopped early (or failed): stop the reader task and wait, so its connection is closed.
-            await stop.CancelAsync().ConfigureAwait(false);
-            await producer.ConfigureAwait(false);
-        }
-    }
-
     private async IAsyncEnumerable<RecordedEvent> ReadAsync(string sql, Action<SqliteCommand> bind, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         SqliteConnection connection;
@@ -360,27 +297,102 @@ public sealed class SqliteEventStore : IProjectionStore
             throw Storage(exception);
         }
 
-        await using (connection.ConfigureAwait(false))
-        await using (command.ConfigureAwait(false))
-        await using (reader.ConfigureAwait(false))
+        Task? producer = null;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        try
         {
-            while (true)
+            for (var row = 0; row < ReadAheadAfter; row++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                try
+                if (!Step(reader))
                 {
-                    if (!reader.Read())
-                    {
-                        yield break;
-                    }
-                }
-                catch (SqliteException exception)
-                {
-                    throw Storage(exception);
+                    yield break;
                 }
 
                 yield return ToEvent(reader);
             }
+
+            var channel = Channel.CreateBounded<RecordedEvent[]>(new BoundedChannelOptions(4) { SingleReader = true, SingleWriter = true });
+            producer = Task.Run(() => ReadAheadAsync(reader, channel.Writer, stop.Token), CancellationToken.None);
+            while (await channel.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                while (channel.Reader.TryRead(out var chunk))
+                {
+                    foreach (var e in chunk)
+                    {
+                        yield return e;
+                    }
+                }
+            }
+        }
+        finally
+        {
+            if (producer is not null)
+            {
+                // The caller stopped early or failed: stop the task before its reader is disposed under it.
+                await stop.CancelAsync().ConfigureAwait(false);
+                await producer.ConfigureAwait(false);
+            }
+
+            await reader.DisposeAsync().ConfigureAwait(false);
+            await command.DisposeAsync().ConfigureAwait(false);
+            await connection.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private static async Task ReadAheadAsync(SqliteDataReader reader, ChannelWriter<RecordedEvent[]> writer, CancellationToken cancellationToken)
+    {
+        Exception? failure = null;
+        var chunk = new List<RecordedEvent>(ReadAheadChunk);
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested && Step(reader))
+            {
+                chunk.Add(ToEvent(reader));
+                if (chunk.Count == ReadAheadChunk)
+                {
+                    await writer.WriteAsync([.. chunk], cancellationToken).ConfigureAwait(false);
+                    chunk.Clear();
+                }
+            }
+
+            // The rows before a failure are delivered before it.
+            if (chunk.Count > 0)
+            {
+                await writer.WriteAsync([.. chunk], cancellationToken).ConfigureAwait(false);
+                chunk.Clear();
+            }
+        }
+        catch (Exception exception)
+        {
+            failure = exception;
+            if (chunk.Count > 0 && exception is not OperationCanceledException)
+            {
+                try
+                {
+                    await writer.WriteAsync([.. chunk], cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    // The caller is gone; nobody is left to read the rows or the error.
+                }
+            }
+        }
+        finally
+        {
+            writer.TryComplete(failure);
+        }
+    }
+
+    private static bool Step(SqliteDataReader reader)
+    {
+        try
+        {
+            return reader.Read();
+        }
+        catch (SqliteException exception)
+        {
+            throw Storage(exception);
         }
     }
 
@@ -437,13 +449,22 @@ public sealed class SqliteEventStore : IProjectionStore
         return (long)command.ExecuteScalar()!;
     }
 
+    private static readonly ConditionalWeakTable<SQLitePCL.sqlite3, object> Configured = new();
+    private static readonly object Marker = new();
+
     private SqliteConnection Open()
     {
         var connection = new SqliteConnection(_connectionString);
         try
         {
             connection.Open();
-            Execute(connection, null, $"PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout={BusyTimeoutMilliseconds}; PRAGMA cache_size=-16384;");
+            // Pooled connections keep their SQLite handle, and these settings live on the handle: set them once per handle.
+            if (!Configured.TryGetValue(connection.Handle!, out _))
+            {
+                Execute(connection, null, $"PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout={BusyTimeoutMilliseconds}; PRAGMA cache_size=-16384;");
+                Configured.AddOrUpdate(connection.Handle!, Marker);
+            }
+
             return connection;
         }
         catch
