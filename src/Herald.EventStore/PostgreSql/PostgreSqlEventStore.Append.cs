@@ -12,6 +12,9 @@ public sealed partial class PostgreSqlEventStore
         public const int AlreadyStored = 4;
     }
 
+    // Raised by append_events when the batch reuses stored event ids (the append is rolled back).
+    private const string StoredIdsSqlState = "HE001";
+
     // The whole append in one statement. Appends to different streams run in parallel: each takes the shared append
     // lock (a rebuild's swap takes it exclusively) and its stream's row lock, and draws positions from a sequence.
     // pg_current_xact_id() comes first so the transaction has an id before it takes any position: FeedHorizonSql waits
@@ -45,19 +48,19 @@ public sealed partial class PostgreSqlEventStore
                     RETURN QUERY SELECT 1, v_version, 0::bigint;
                     RETURN;
                 END IF;
-                SELECT count(*), max(e.stream_version) INTO v_stored, v_last_version
-                    FROM {{_events}} e WHERE e.stream_id = p_stream AND e.event_id = ANY(p_ids);
-                IF v_count > 0 AND v_stored = v_count THEN
-                    SELECT e.global_position INTO v_last_position FROM {{_events}} e WHERE e.stream_id = p_stream AND e.stream_version = v_last_version;
-                    RETURN QUERY SELECT 4, v_last_version, v_last_position;
-                    RETURN;
-                END IF;
-                IF v_stored > 0 THEN
-                    RETURN QUERY SELECT 3, v_version, 0::bigint;
-                    RETURN;
-                END IF;
                 IF NOT (p_expected = -1 OR (p_expected = -2 AND v_version = 0) OR (p_expected = -3 AND v_version > 0) OR p_expected = v_version) THEN
-                    RETURN QUERY SELECT 2, v_version, 0::bigint;
+                    -- Maybe a retry of a batch that was stored: only then are the ids looked up (the common path lets the
+                    -- unique index on (stream_id, event_id) find them, below).
+                    SELECT count(*), max(e.stream_version) INTO v_stored, v_last_version
+                        FROM {{_events}} e WHERE e.stream_id = p_stream AND e.event_id = ANY(p_ids);
+                    IF v_count > 0 AND v_stored = v_count THEN
+                        SELECT e.global_position INTO v_last_position FROM {{_events}} e WHERE e.stream_id = p_stream AND e.stream_version = v_last_version;
+                        RETURN QUERY SELECT 4, v_last_version, v_last_position;
+                    ELSIF v_stored > 0 THEN
+                        RETURN QUERY SELECT 3, v_version, 0::bigint;
+                    ELSE
+                        RETURN QUERY SELECT 2, v_version, 0::bigint;
+                    END IF;
                     RETURN;
                 END IF;
                 IF v_count = 0 THEN
@@ -76,8 +79,13 @@ public sealed partial class PostgreSqlEventStore
                 INSERT INTO {{_events}} (global_position, stream_id, stream_version, event_id, event_type, schema_version, data, metadata, recorded_at)
                 SELECT nextval('{{_sequence}}'), p_stream, v_version + t.n, t.id, t.type, t.schema, t.data, t.meta, now()
                 FROM (SELECT * FROM unnest(p_ids, p_types, p_schemas, p_data, p_meta) WITH ORDINALITY AS u(id, type, schema, data, meta, n) ORDER BY u.n) t
+                ON CONFLICT (stream_id, event_id) DO NOTHING
                 RETURNING global_position)
-            SELECT max(i.global_position) INTO v_last_position FROM inserted i;
+            SELECT count(*), max(i.global_position) INTO v_stored, v_last_position FROM inserted i;
+            IF v_stored < v_count THEN
+                -- Some ids are stored already: undo everything; the caller sorts out a retry from a mixed batch.
+                RAISE EXCEPTION 'batch reuses stored event ids' USING ERRCODE = '{{StoredIdsSqlState}}';
+            END IF;
             RETURN QUERY SELECT 0, v_version + v_count, v_last_position;
         END
         $fn$;
