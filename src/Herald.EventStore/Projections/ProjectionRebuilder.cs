@@ -49,22 +49,37 @@ public sealed class ProjectionRebuilder
         {
             await InTransactionAsync(false, (c, t) => projection.CreateAsync(Context(c, t, fresh, items), cancellationToken), cancellationToken).ConfigureAwait(false);
             var head = await _store.GetHeadPositionAsync(cancellationToken).ConfigureAwait(false);
-            while (true)
+            // The next batch is read while the current one is applied: reading and writing overlap.
+            Task<List<RecordedEvent>>? next = ReadAsync(position, cancellationToken);
+            try
             {
-                var batch = await ReadAsync(position, cancellationToken).ConfigureAwait(false);
-                if (batch.Count == 0)
+                while (next is not null)
                 {
-                    break;
-                }
+                    var batch = await next.ConfigureAwait(false);
+                    next = null;
+                    if (batch.Count == 0)
+                    {
+                        break;
+                    }
 
-                await InTransactionAsync(false, (c, t) => ApplyAsync(projection, Context(c, t, fresh, items), batch, cancellationToken), cancellationToken).ConfigureAwait(false);
-                position = batch[^1].GlobalPosition;
-                applied += batch.Count;
-                head = Math.Max(head, position);
-                progress?.Report(new RebuildProgress(projection.Name, position, head, applied, stopwatch.Elapsed));
-                if (batch.Count < _batchSize)
+                    if (batch.Count == _batchSize)
+                    {
+                        next = ReadAsync(batch[^1].GlobalPosition, cancellationToken);
+                    }
+
+                    await InTransactionAsync(false, (c, t) => ApplyAsync(projection, Context(c, t, fresh, items), batch, cancellationToken), cancellationToken).ConfigureAwait(false);
+                    position = batch[^1].GlobalPosition;
+                    applied += batch.Count;
+                    head = Math.Max(head, position);
+                    progress?.Report(new RebuildProgress(projection.Name, position, head, applied, stopwatch.Elapsed));
+                }
+            }
+            finally
+            {
+                if (next is not null)
                 {
-                    break;
+                    // Applying failed or was cancelled: the read ahead is not needed, but must not fault unobserved.
+                    await next.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
                 }
             }
 
