@@ -45,23 +45,7 @@ public sealed class DebeziumJsonSerializer
             return null;
         }
 
-        return PooledJsonWriter.Write((SchemasOrNull(change)?.Key, change), static (writer, state) =>
-        {
-            var (schema, change) = state;
-            if (schema is not null)
-            {
-                writer.WriteStartObject();
-                writer.WritePropertyName("schema"u8);
-                writer.WriteRawValue(schema, skipInputValidation: true);
-                writer.WritePropertyName("payload"u8);
-                WriteKey(writer, change);
-                writer.WriteEndObject();
-            }
-            else
-            {
-                WriteKey(writer, change);
-            }
-        });
+        return WithOptionalSchema(SchemasOrNull(change)?.Key, change, static (writer, change) => WriteKey(writer, change));
     }
 
     /// <summary>The record value: Debezium's change envelope.</summary>
@@ -69,24 +53,27 @@ public sealed class DebeziumJsonSerializer
     public byte[] SerializeEnvelope(ChangeEvent change)
     {
         ArgumentNullException.ThrowIfNull(change);
-        return PooledJsonWriter.Write((SchemasOrNull(change)?.Envelope, change), static (writer, state) =>
-        {
-            var (schema, change) = state;
-            if (schema is not null)
-            {
-                writer.WriteStartObject();
-                writer.WritePropertyName("schema"u8);
-                writer.WriteRawValue(schema, skipInputValidation: true);
-                writer.WritePropertyName("payload"u8);
-                WriteEnvelope(writer, change);
-                writer.WriteEndObject();
-            }
-            else
-            {
-                WriteEnvelope(writer, change);
-            }
-        });
+        return WithOptionalSchema(SchemasOrNull(change)?.Envelope, change, static (writer, change) => WriteEnvelope(writer, change));
     }
+
+    // The JSON converter's two forms: the payload alone (schemas off), or {"schema": …, "payload": …}.
+    private static byte[] WithOptionalSchema(byte[]? schema, ChangeEvent change, Action<Utf8JsonWriter, ChangeEvent> payload) =>
+        PooledJsonWriter.Write((schema, change, payload), static (writer, state) =>
+        {
+            var (schema, change, payload) = state;
+            if (schema is null)
+            {
+                payload(writer, change);
+                return;
+            }
+
+            writer.WriteStartObject();
+            writer.WritePropertyName("schema"u8);
+            writer.WriteRawValue(schema, skipInputValidation: true);
+            writer.WritePropertyName("payload"u8);
+            payload(writer, change);
+            writer.WriteEndObject();
+        });
 
     /// <summary>
     /// A flattened row (the unwrap transform's value): the columns of <paramref name="row"/> in table order, then

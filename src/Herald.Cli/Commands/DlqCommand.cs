@@ -181,24 +181,7 @@ internal sealed partial class DlqCommand : Command
     };
 
     /// <summary>Renders wide tables unwrapped when stdout is not a terminal, so scripts and logs see one row per line.</summary>
-    private void Render(Spectre.Console.Rendering.IRenderable renderable)
-    {
-        if (console.OutIsTerminal)
-        {
-            CliOutput.Render(console.Out, renderable, isTerminal: true);
-            return;
-        }
-
-        var plain = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Out = new AnsiConsoleOutput(console.Out),
-            Ansi = AnsiSupport.No,
-            ColorSystem = ColorSystemSupport.NoColors,
-            Interactive = InteractionSupport.No,
-        });
-        plain.Profile.Width = 400;
-        plain.Write(renderable);
-    }
+    private void Render(Spectre.Console.Rendering.IRenderable renderable) => CliOutput.RenderToOut(console, renderable);
 
     private static string Format(long value) => value.ToString(CultureInfo.InvariantCulture);
 
