@@ -149,6 +149,29 @@ public abstract partial class EventStoreCompliance
     }
 
     [Fact]
+    public async Task Two_daemons_running_the_same_projection_never_apply_an_event_twice()
+    {
+        var options = new ProjectionDaemonOptions { BatchSize = 5 };
+        var first = new ProjectionDaemon(ProjectionStore, [new TypeCounterProjection()], options);
+        var second = new ProjectionDaemon(ProjectionStore, [new TypeCounterProjection()], options);
+        var writing = Task.Run(async () =>
+        {
+            for (var i = 0; i < 60; i++)
+            {
+                await Store.AppendAsync($"s-{i % 6}", ExpectedVersion.Any, [Event("Tick")]);
+            }
+        });
+        while (!writing.IsCompleted)
+        {
+            await Task.WhenAll(first.CatchUpAsync(), second.CatchUpAsync());
+        }
+
+        await writing;
+        await Task.WhenAll(first.CatchUpAsync(), second.CatchUpAsync());
+        Assert.Equal(new Dictionary<string, long> { ["Tick"] = 60 }, await TypeCounterProjection.ReadAsync(ProjectionStore));
+    }
+
+    [Fact]
     public async Task A_projection_that_throws_pauses_at_the_event_and_resumes_after_the_fix()
     {
         await Store.AppendAsync("a", ExpectedVersion.NoStream, [Happened(1), Happened(2)]);

@@ -54,6 +54,17 @@ public sealed class Checkpoints
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Creates the checkpoint row at position 0 if there is none, so it can always be locked.</summary>
+    internal async Task EnsureAsync(DbConnection connection, DbTransaction transaction, string name, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = $"INSERT INTO {_store.CheckpointTable} (name, position, status, updated_at) VALUES (@name, 0, 'running', @at) ON CONFLICT (name) DO NOTHING";
+        ProjectionContext.AddParameter(command, "@name", name);
+        ProjectionContext.AddParameter(command, "@at", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Reads a checkpoint inside <paramref name="transaction"/>; on PostgreSQL with <paramref name="forUpdate"/>, locks its row until the transaction ends.</summary>
     internal async Task<ProjectionStatus> ReadAsync(DbConnection connection, DbTransaction? transaction, string name, bool forUpdate, CancellationToken cancellationToken)
     {

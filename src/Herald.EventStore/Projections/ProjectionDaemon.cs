@@ -73,8 +73,13 @@ public sealed class ProjectionDaemon
         foreach (var projection in _projections)
         {
             await using var connection = await _store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            await using var transaction = await _store.BeginAsync(connection, holdAppends: false, cancellationToken).ConfigureAwait(false);
+            // Holding appends serializes this with other daemons starting up: PostgreSQL's CREATE TABLE IF NOT EXISTS
+            // is not safe against a concurrent one (a duplicate-key error on pg_type). It lasts milliseconds, at start.
+            await using var transaction = await _store.BeginAsync(connection, holdAppends: true, cancellationToken).ConfigureAwait(false);
             await projection.CreateAsync(new ProjectionContext(connection, transaction, _store.Dialect, null), cancellationToken).ConfigureAwait(false);
+            // With the row in place every batch locks it, so two daemons running the same projection (one per service
+            // instance) take turns instead of applying a batch twice.
+            await Checkpoints.EnsureAsync(connection, transaction, projection.Name, cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
     }
