@@ -6,12 +6,13 @@ namespace Herald.Testing;
 
 /// <summary>
 /// A private PostgreSQL cluster for tests: <c>initdb</c> into a temporary folder and <c>pg_ctl start</c> on a free
-/// loopback port, with <c>wal_level=logical</c> (for CDC) and fsync off (test speed). Each test creates its own database.
+/// loopback port, with <c>wal_level=logical</c> (for CDC) and fsync off (test speed). Each test creates its own database
+/// on <see cref="Shared"/>; a test that needs other server settings starts its own with <see cref="StartAsync(string[])"/>.
 /// </summary>
 /// <remarks>Needs Debian's <c>postgresql</c> package (<c>.ci/run</c> installs it). Run as root, the cluster runs as the <c>postgres</c> user.</remarks>
 public sealed class PostgresCluster : IAsyncDisposable
 {
-    private static readonly Lazy<Task<PostgresCluster>> SharedCluster = new(StartAsync);
+    private static readonly Lazy<Task<PostgresCluster>> SharedCluster = new(() => StartCoreAsync([], shared: true));
     private readonly string _bin;
     private readonly string _directory;
     private readonly bool _asPostgresUser;
@@ -44,7 +45,27 @@ public sealed class PostgresCluster : IAsyncDisposable
         return ConnectionString(name);
     }
 
-    private static async Task<PostgresCluster> StartAsync()
+    /// <summary>
+    /// Starts a private cluster (not <see cref="Shared"/>) with extra server settings, e.g. <c>wal_level=replica</c>;
+    /// they are passed as <c>-c name=value</c> after the defaults, so they override them. Dispose it to stop it and
+    /// delete its folder; the watchdog does both if the test process ends first.
+    /// </summary>
+    /// <param name="settings">Server settings as <c>name=value</c>, without spaces.</param>
+    public static Task<PostgresCluster> StartAsync(params string[] settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        foreach (var setting in settings)
+        {
+            if (!setting.Contains('=', StringComparison.Ordinal) || setting.Any(char.IsWhiteSpace))
+            {
+                throw new ArgumentException($"expected name=value without spaces, got '{setting}'", nameof(settings));
+            }
+        }
+
+        return StartCoreAsync(settings, shared: false);
+    }
+
+    private static async Task<PostgresCluster> StartCoreAsync(string[] settings, bool shared)
     {
         var bin = Directory.Exists("/usr/lib/postgresql")
             ? Directory.GetDirectories("/usr/lib/postgresql").Select(d => Path.Combine(d, "bin")).Where(d => File.Exists(Path.Combine(d, "initdb"))).OrderDescending().FirstOrDefault()
@@ -63,12 +84,19 @@ public sealed class PostgresCluster : IAsyncDisposable
         }
 
         var cluster = new PostgresCluster(bin, directory, FreePort(), root);
+
+        // Before initdb: a start that fails half-way is cleaned up too.
+        await cluster.StartWatchdogAsync().ConfigureAwait(false);
         var data = Path.Combine(directory, "data");
         await cluster.RunAsPostgresAsync(Path.Combine(bin, "initdb"), ["-D", data, "-U", "herald", "--auth=trust", "-E", "UTF8", "--no-sync"]).ConfigureAwait(false);
-        var options = $"-p {cluster.Port} -k {directory} -c listen_addresses=127.0.0.1 -c wal_level=logical -c max_replication_slots=20 -c max_wal_senders=20 -c fsync=off -c synchronous_commit=off -c max_connections=200";
+        var options = $"-p {cluster.Port} -k {directory} -c listen_addresses=127.0.0.1 -c wal_level=logical -c max_replication_slots=20 -c max_wal_senders=20 -c fsync=off -c synchronous_commit=off -c max_connections=200"
+            + string.Concat(settings.Select(setting => " -c " + setting));
         await cluster.RunAsPostgresAsync(Path.Combine(bin, "pg_ctl"), ["-D", data, "-o", options, "-l", Path.Combine(directory, "postgres.log"), "-w", "-t", "60", "start"]).ConfigureAwait(false);
-        await cluster.StartWatchdogAsync().ConfigureAwait(false);
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => cluster.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        if (shared)
+        {
+            AppDomain.CurrentDomain.ProcessExit += (_, _) => cluster.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+
         return cluster;
     }
 

@@ -1,4 +1,5 @@
 using Herald.Cdc.Connector;
+using Herald.Testing;
 using Npgsql;
 using Npgsql.Replication;
 
@@ -38,6 +39,71 @@ public sealed class ErrorTests
         var error = await Assert.ThrowsAsync<CdcConfigurationException>(() => context.StartAsync(context.Options("public.nope")));
         Assert.Contains("table public.nope does not exist", error.Message, StringComparison.Ordinal);
         Assert.Contains("--tables", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_role_without_replication_is_refused_with_the_role_and_the_fix()
+    {
+        await using var context = await CaptureContext.CreateAsync();
+        var role = "cdc_norepl_" + Guid.NewGuid().ToString("N")[..12];
+        var database = new NpgsqlConnectionStringBuilder(context.ConnectionString).Database;
+
+        // Everything capture needs but REPLICATION: it owns the database (publication, state table) and the table.
+        await context.ExecuteAsync($"""
+            CREATE ROLE {role} LOGIN NOSUPERUSER NOREPLICATION;
+            ALTER DATABASE "{database}" OWNER TO {role};
+            GRANT ALL ON SCHEMA public TO {role};
+            CREATE TABLE items (id int PRIMARY KEY);
+            ALTER TABLE items OWNER TO {role};
+            """);
+        Assert.False(await context.ScalarAsync<bool>($"SELECT rolreplication OR rolsuper FROM pg_roles WHERE rolname = '{role}'"));
+        var options = context.Options("items") with
+        {
+            ConnectionString = new NpgsqlConnectionStringBuilder(context.ConnectionString) { Username = role }.ConnectionString,
+        };
+
+        var error = await Assert.ThrowsAsync<CdcConfigurationException>(() => context.StartAsync(options));
+        Assert.Contains($"role {role} ", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"ALTER ROLE {role} REPLICATION", error.Message, StringComparison.Ordinal);
+
+        // The fix the message names is the only thing missing: with it, the same role captures.
+        await context.ExecuteAsync($"ALTER ROLE {role} REPLICATION");
+        var connector = await context.StartAsync(options);
+        await context.ExecuteAsync("INSERT INTO items VALUES (1)");
+        Assert.Equal("c", context.Consume(context.Topic("items"), 1).Single().Op);
+        await context.StopAsync(connector);
+    }
+
+    [Fact]
+    public async Task A_server_without_logical_wal_level_is_refused_with_the_setting_and_the_restart()
+    {
+        var cluster = await PostgresCluster.StartAsync("wal_level=replica");
+        try
+        {
+            var connectionString = await cluster.CreateDatabaseAsync("cdc_wal");
+            await using (var connection = new NpgsqlConnection(connectionString))
+            {
+                await connection.OpenAsync();
+                await using var command = new NpgsqlCommand("SHOW wal_level; CREATE TABLE items (id int PRIMARY KEY)", connection);
+                Assert.Equal("replica", (string?)await command.ExecuteScalarAsync());
+            }
+
+            var connector = new CdcConnector(new CdcConnectorOptions
+            {
+                ConnectionString = connectionString,
+                Tables = ["items"],
+                TopicPrefix = "t" + Guid.NewGuid().ToString("N")[..12],
+                BootstrapServers = (await TestBroker.Shared).KafkaBootstrap,
+            });
+            var error = await Assert.ThrowsAsync<CdcConfigurationException>(() => connector.RunAsync().WaitAsync(CaptureContext.Timeout));
+            Assert.Contains("wal_level=replica", error.Message, StringComparison.Ordinal);
+            Assert.Contains("wal_level=logical", error.Message, StringComparison.Ordinal);
+            Assert.Contains("restart", error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await cluster.DisposeAsync();
+        }
     }
 
     [Fact]
