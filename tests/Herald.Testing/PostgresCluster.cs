@@ -89,7 +89,7 @@ public sealed class PostgresCluster : IAsyncDisposable
         await cluster.StartWatchdogAsync().ConfigureAwait(false);
         var data = Path.Combine(directory, "data");
         await cluster.RunAsPostgresAsync(Path.Combine(bin, "initdb"), ["-D", data, "-U", "herald", "--auth=trust", "-E", "UTF8", "--no-sync"]).ConfigureAwait(false);
-        var options = $"-p {cluster.Port} -k {directory} -c listen_addresses=127.0.0.1 -c wal_level=logical -c max_replication_slots=20 -c max_wal_senders=20 -c fsync=off -c synchronous_commit=off -c max_connections=200"
+        var options = $"-p {cluster.Port} -k {directory} -c listen_addresses=127.0.0.1 -c wal_level=logical -c max_replication_slots=200 -c max_wal_senders=60 -c fsync=off -c synchronous_commit=off -c max_connections=200"
             + string.Concat(settings.Select(setting => " -c " + setting));
         await cluster.RunAsPostgresAsync(Path.Combine(bin, "pg_ctl"), ["-D", data, "-o", options, "-l", Path.Combine(directory, "postgres.log"), "-w", "-t", "60", "start"]).ConfigureAwait(false);
         if (shared)
