@@ -164,6 +164,8 @@ public sealed partial class CdcConnector
             new CdcConfigurationException($"permission denied ({e.MessageText}): the role needs REPLICATION (ALTER ROLE <role> REPLICATION) and ownership of the captured tables to create the publication"),
         PostgresErrorCodes.ObjectNotInPrerequisiteState when e.MessageText.Contains("wal_level", StringComparison.Ordinal) =>
             new CdcConfigurationException("logical decoding requires wal_level=logical: set wal_level=logical in postgresql.conf and restart PostgreSQL"),
+        PostgresErrorCodes.ConfigurationLimitExceeded when e.MessageText.Contains("replication slots", StringComparison.Ordinal) =>
+            new CdcConfigurationException($"PostgreSQL has no free replication slot ({e.MessageText}): drop unused ones (SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE NOT active — check first that nothing needs them) or raise max_replication_slots and restart"),
         _ => new CdcException($"PostgreSQL error {e.SqlState}: {e.MessageText}", e),
     };
 

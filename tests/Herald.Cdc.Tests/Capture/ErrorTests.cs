@@ -107,6 +107,40 @@ public sealed class ErrorTests
     }
 
     [Fact]
+    public async Task A_server_without_a_free_replication_slot_is_refused_with_the_fix()
+    {
+        var cluster = await PostgresCluster.StartAsync("max_replication_slots=1");
+        try
+        {
+            var connectionString = await cluster.CreateDatabaseAsync("cdc_slots");
+            await using (var connection = new NpgsqlConnection(connectionString))
+            {
+                await connection.OpenAsync();
+                await using var table = new NpgsqlCommand("CREATE TABLE items (id int PRIMARY KEY)", connection);
+                await table.ExecuteNonQueryAsync();
+                await using var slot = new NpgsqlCommand("SELECT pg_create_logical_replication_slot('someone_else', 'pgoutput')", connection);
+                await slot.ExecuteNonQueryAsync();
+            }
+
+            var connector = new CdcConnector(new CdcConnectorOptions
+            {
+                ConnectionString = connectionString,
+                Tables = ["items"],
+                TopicPrefix = "t" + Guid.NewGuid().ToString("N")[..12],
+                BootstrapServers = (await TestBroker.Shared).KafkaBootstrap,
+            });
+            var error = await Assert.ThrowsAsync<CdcConfigurationException>(() => connector.RunAsync().WaitAsync(CaptureContext.Timeout));
+            Assert.Contains("no free replication slot", error.Message, StringComparison.Ordinal);
+            Assert.Contains("max_replication_slots", error.Message, StringComparison.Ordinal);
+            Assert.Contains("pg_drop_replication_slot", error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await cluster.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task A_slot_in_use_by_another_connection_names_its_pid()
     {
         await using var context = await CaptureContext.CreateAsync();
