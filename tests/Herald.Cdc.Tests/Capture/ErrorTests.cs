@@ -77,49 +77,42 @@ public sealed class ErrorTests
     [Fact]
     public async Task A_server_without_logical_wal_level_is_refused_with_the_setting_and_the_restart()
     {
-        var cluster = await PostgresCluster.StartAsync("wal_level=replica");
-        try
+        var error = await RefusedOnPrivateClusterAsync("wal_level=replica", async connection =>
         {
-            var connectionString = await cluster.CreateDatabaseAsync("cdc_wal");
-            await using (var connection = new NpgsqlConnection(connectionString))
-            {
-                await connection.OpenAsync();
-                await using var command = new NpgsqlCommand("SHOW wal_level; CREATE TABLE items (id int PRIMARY KEY)", connection);
-                Assert.Equal("replica", (string?)await command.ExecuteScalarAsync());
-            }
-
-            var connector = new CdcConnector(new CdcConnectorOptions
-            {
-                ConnectionString = connectionString,
-                Tables = ["items"],
-                TopicPrefix = "t" + Guid.NewGuid().ToString("N")[..12],
-                BootstrapServers = (await TestBroker.Shared).KafkaBootstrap,
-            });
-            var error = await Assert.ThrowsAsync<CdcConfigurationException>(() => connector.RunAsync().WaitAsync(CaptureContext.Timeout));
-            Assert.Contains("wal_level=replica", error.Message, StringComparison.Ordinal);
-            Assert.Contains("wal_level=logical", error.Message, StringComparison.Ordinal);
-            Assert.Contains("restart", error.Message, StringComparison.Ordinal);
-        }
-        finally
-        {
-            await cluster.DisposeAsync();
-        }
+            await using var command = new NpgsqlCommand("SHOW wal_level; CREATE TABLE items (id int PRIMARY KEY)", connection);
+            Assert.Equal("replica", (string?)await command.ExecuteScalarAsync());
+        });
+        Assert.Contains("wal_level=replica", error.Message, StringComparison.Ordinal);
+        Assert.Contains("wal_level=logical", error.Message, StringComparison.Ordinal);
+        Assert.Contains("restart", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task A_server_without_a_free_replication_slot_is_refused_with_the_fix()
     {
-        var cluster = await PostgresCluster.StartAsync("max_replication_slots=1");
+        var error = await RefusedOnPrivateClusterAsync("max_replication_slots=1", async connection =>
+        {
+            await using var table = new NpgsqlCommand("CREATE TABLE items (id int PRIMARY KEY)", connection);
+            await table.ExecuteNonQueryAsync();
+            await using var slot = new NpgsqlCommand("SELECT pg_create_logical_replication_slot('someone_else', 'pgoutput')", connection);
+            await slot.ExecuteNonQueryAsync();
+        });
+        Assert.Contains("no free replication slot", error.Message, StringComparison.Ordinal);
+        Assert.Contains("max_replication_slots", error.Message, StringComparison.Ordinal);
+        Assert.Contains("pg_drop_replication_slot", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Starts a private cluster with <paramref name="setting"/>, prepares a database with an <c>items</c> table, and returns how the connector refuses it.</summary>
+    private static async Task<CdcConfigurationException> RefusedOnPrivateClusterAsync(string setting, Func<NpgsqlConnection, Task> prepare)
+    {
+        var cluster = await PostgresCluster.StartAsync(setting);
         try
         {
-            var connectionString = await cluster.CreateDatabaseAsync("cdc_slots");
+            var connectionString = await cluster.CreateDatabaseAsync("cdc_private");
             await using (var connection = new NpgsqlConnection(connectionString))
             {
                 await connection.OpenAsync();
-                await using var table = new NpgsqlCommand("CREATE TABLE items (id int PRIMARY KEY)", connection);
-                await table.ExecuteNonQueryAsync();
-                await using var slot = new NpgsqlCommand("SELECT pg_create_logical_replication_slot('someone_else', 'pgoutput')", connection);
-                await slot.ExecuteNonQueryAsync();
+                await prepare(connection);
             }
 
             var connector = new CdcConnector(new CdcConnectorOptions
@@ -129,10 +122,7 @@ public sealed class ErrorTests
                 TopicPrefix = "t" + Guid.NewGuid().ToString("N")[..12],
                 BootstrapServers = (await TestBroker.Shared).KafkaBootstrap,
             });
-            var error = await Assert.ThrowsAsync<CdcConfigurationException>(() => connector.RunAsync().WaitAsync(CaptureContext.Timeout));
-            Assert.Contains("no free replication slot", error.Message, StringComparison.Ordinal);
-            Assert.Contains("max_replication_slots", error.Message, StringComparison.Ordinal);
-            Assert.Contains("pg_drop_replication_slot", error.Message, StringComparison.Ordinal);
+            return await Assert.ThrowsAsync<CdcConfigurationException>(() => connector.RunAsync().WaitAsync(CaptureContext.Timeout));
         }
         finally
         {
