@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Diagnostics;
 using Herald.EventStore.Projections;
 using Microsoft.Extensions.Logging;
@@ -83,20 +84,14 @@ public sealed class FeedReplayer : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(projection);
         ArgumentNullException.ThrowIfNull(target);
         (range ?? new ReplayOptions()).Validate();
-        await InTransactionAsync(target, context => projection.CreateAsync(context, cancellationToken), cancellationToken).ConfigureAwait(false);
+        await ProjectionRunner.InTransactionAsync(target, holdAppends: false, (c, t) => projection.CreateAsync(Context(target, c, t), cancellationToken), cancellationToken).ConfigureAwait(false);
         return await ScanAsync(
             range,
-            async (batch, token) =>
-            {
-                try
-                {
-                    await InTransactionAsync(target, context => projection.ApplyAsync(context, batch, token), token).ConfigureAwait(false);
-                }
-                catch (Exception exception) when (exception is not OperationCanceledException and not EventStoreException)
-                {
-                    throw new ProjectionException(projection.Name, batch.Count == 1 ? batch[0] : null, $"the replay stopped before position {batch[0].GlobalPosition}", exception);
-                }
-            },
+            (batch, token) => ProjectionRunner.InTransactionAsync(
+                target,
+                holdAppends: false,
+                (c, t) => ProjectionRunner.ApplyAsync(projection, Context(target, c, t), batch, $"the replay stopped before position {batch[0].GlobalPosition}", token),
+                token),
             progress,
             cancellationToken).ConfigureAwait(false);
     }
@@ -156,15 +151,9 @@ public sealed class FeedReplayer : IAsyncDisposable
         && (streamPrefix is null || recorded.StreamId.StartsWith(streamPrefix, StringComparison.Ordinal))
         && (types is null || types.Contains(recorded.EventType));
 
-    private static async Task InTransactionAsync(IProjectionStore store, Func<ProjectionContext, Task> work, CancellationToken cancellationToken)
-    {
-        await using var connection = await store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await store.BeginAsync(connection, holdAppends: false, cancellationToken).ConfigureAwait(false);
-        await work(new ProjectionContext(connection, transaction, store.Dialect, null)).ConfigureAwait(false);
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-    }
+    private static ProjectionContext Context(IProjectionStore store, DbConnection connection, DbTransaction transaction) =>
+        new(connection, transaction, store.Dialect, null);
 
-    /// <summary>Closes the read-only store's connections.</summary>
     public async ValueTask DisposeAsync()
     {
         if (_source is IAsyncDisposable disposable)

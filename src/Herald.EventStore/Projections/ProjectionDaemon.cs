@@ -72,15 +72,15 @@ public sealed class ProjectionDaemon
     {
         foreach (var projection in _projections)
         {
-            await using var connection = await _store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
             // Holding appends serializes this with other daemons starting up: PostgreSQL's CREATE TABLE IF NOT EXISTS
             // is not safe against a concurrent one (a duplicate-key error on pg_type). It lasts milliseconds, at start.
-            await using var transaction = await _store.BeginAsync(connection, holdAppends: true, cancellationToken).ConfigureAwait(false);
-            await projection.CreateAsync(new ProjectionContext(connection, transaction, _store.Dialect, null), cancellationToken).ConfigureAwait(false);
-            // With the row in place every batch locks it, so two daemons running the same projection (one per service
-            // instance) take turns instead of applying a batch twice.
-            await Checkpoints.EnsureAsync(connection, transaction, projection.Name, cancellationToken).ConfigureAwait(false);
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            await ProjectionRunner.InTransactionAsync(_store, holdAppends: true, async (connection, transaction) =>
+            {
+                await projection.CreateAsync(new ProjectionContext(connection, transaction, _store.Dialect, null), cancellationToken).ConfigureAwait(false);
+                // With the row in place every batch locks it, so two daemons running the same projection (one per
+                // service instance) take turns instead of applying a batch twice.
+                await Checkpoints.EnsureAsync(connection, transaction, projection.Name, cancellationToken).ConfigureAwait(false);
+            }, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -200,10 +200,8 @@ public sealed class ProjectionDaemon
     {
         var message = ProjectionException.Describe(projection.Name, failed, "paused until resumed", exception);
         _logger.LogError(exception, "{Message}", message);
-        await using var connection = await _store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await _store.BeginAsync(connection, holdAppends: false, cancellationToken).ConfigureAwait(false);
-        await Checkpoints.WriteAsync(connection, transaction, new ProjectionStatus(projection.Name, position, ProjectionState.Paused, message, failed.GlobalPosition), cancellationToken).ConfigureAwait(false);
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        var paused = new ProjectionStatus(projection.Name, position, ProjectionState.Paused, message, failed.GlobalPosition);
+        await ProjectionRunner.InTransactionAsync(_store, holdAppends: false, (connection, transaction) => Checkpoints.WriteAsync(connection, transaction, paused, cancellationToken), cancellationToken).ConfigureAwait(false);
     }
 
     private static bool IsTransient(Exception exception) => exception switch

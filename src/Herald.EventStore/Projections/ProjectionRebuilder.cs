@@ -130,31 +130,11 @@ public sealed class ProjectionRebuilder
     private ProjectionContext Context(DbConnection connection, DbTransaction transaction, IReadOnlyDictionary<string, string> tables, IDictionary<object, object> items) =>
         new(connection, transaction, _store.Dialect, tables, items);
 
-    private static async Task ApplyAsync(IProjection projection, ProjectionContext context, IReadOnlyList<RecordedEvent> batch, CancellationToken cancellationToken)
-    {
-        var visible = ProjectionRunner.Visible(batch);
-        if (visible.Count == 0)
-        {
-            return;
-        }
+    private static Task ApplyAsync(IProjection projection, ProjectionContext context, IReadOnlyList<RecordedEvent> batch, CancellationToken cancellationToken) =>
+        ProjectionRunner.ApplyAsync(projection, context, batch, "the rebuild stopped and the live read model was kept", cancellationToken);
 
-        try
-        {
-            await projection.ApplyAsync(context, visible, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception exception) when (exception is not OperationCanceledException and not EventStoreException)
-        {
-            throw new ProjectionException(projection.Name, visible.Count == 1 ? visible[0] : null, "the rebuild stopped and the live read model was kept", exception);
-        }
-    }
-
-    private async Task InTransactionAsync(bool holdAppends, Func<DbConnection, DbTransaction, Task> work, CancellationToken cancellationToken)
-    {
-        await using var connection = await _store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await _store.BeginAsync(connection, holdAppends, cancellationToken).ConfigureAwait(false);
-        await work(connection, transaction).ConfigureAwait(false);
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-    }
+    private Task InTransactionAsync(bool holdAppends, Func<DbConnection, DbTransaction, Task> work, CancellationToken cancellationToken) =>
+        ProjectionRunner.InTransactionAsync(_store, holdAppends, work, cancellationToken);
 
     private async Task DropAsync(IEnumerable<string> tables)
     {

@@ -35,23 +35,42 @@ internal static class ProjectionRunner
     /// <exception cref="ProjectionException">A projection threw: the caller rolls the append back.</exception>
     public static async Task ApplyInlineAsync(EventStoreOptions options, DbConnection connection, DbTransaction transaction, SqlDialect dialect, IReadOnlyList<RecordedEvent> events, CancellationToken cancellationToken)
     {
+        var context = new ProjectionContext(connection, transaction, dialect, null);
+        foreach (var projection in options.InlineProjections)
+        {
+            await ApplyAsync(projection, context, events, "the append was rolled back", cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Applies <paramref name="events"/> (system streams left out) to <paramref name="projection"/>; what it throws
+    /// becomes a <see cref="ProjectionException"/> that names the event (when the batch has one) and says
+    /// <paramref name="consequence"/>.
+    /// </summary>
+    public static async Task ApplyAsync(IProjection projection, ProjectionContext context, IReadOnlyList<RecordedEvent> events, string consequence, CancellationToken cancellationToken)
+    {
         var visible = Visible(events);
         if (visible.Count == 0)
         {
             return;
         }
 
-        var context = new ProjectionContext(connection, transaction, dialect, null);
-        foreach (var projection in options.InlineProjections)
+        try
         {
-            try
-            {
-                await projection.ApplyAsync(context, visible, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception exception) when (exception is not OperationCanceledException and not EventStoreException)
-            {
-                throw new ProjectionException(projection.Name, visible.Count == 1 ? visible[0] : null, "the append was rolled back", exception);
-            }
+            await projection.ApplyAsync(context, visible, cancellationToken).ConfigureAwait(false);
         }
+        catch (Exception exception) when (exception is not OperationCanceledException and not EventStoreException)
+        {
+            throw new ProjectionException(projection.Name, visible.Count == 1 ? visible[0] : null, consequence, exception);
+        }
+    }
+
+    /// <summary>Runs <paramref name="work"/> in a transaction of its own on <paramref name="store"/> and commits it.</summary>
+    public static async Task InTransactionAsync(IProjectionStore store, bool holdAppends, Func<DbConnection, DbTransaction, Task> work, CancellationToken cancellationToken)
+    {
+        await using var connection = await store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await store.BeginAsync(connection, holdAppends, cancellationToken).ConfigureAwait(false);
+        await work(connection, transaction).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 }
