@@ -159,7 +159,16 @@ public sealed class PrometheusServer : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         var server = new PrometheusServer(process, output, directory, port);
-        server.StartWatchdog();
+        try
+        {
+            server.StartWatchdog();
+        }
+        catch
+        {
+            server.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            throw;
+        }
+
         return server;
     }
 
