@@ -130,7 +130,7 @@ internal sealed class GroupAdmin(KafkaClients clients, IAdminClient admin)
     {
         try
         {
-            await admin.DeleteGroupsAsync([group], new DeleteGroupsOptions { RequestTimeout = KafkaClients.RequestTimeout, OperationTimeout = KafkaClients.RequestTimeout })
+            await admin.DeleteGroupsAsync([group], new DeleteGroupsOptions { RequestTimeout = KafkaClients.RequestTimeout })
                 .WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (DeleteGroupsException e) when (e.Results.FirstOrDefault() is { } report)
