@@ -1,4 +1,6 @@
 using Herald.Broker.Log;
+using Herald.Broker.Monitoring;
+using Herald.Protocol.Records;
 using Herald.Broker.Network;
 using Herald.Protocol;
 using Herald.Protocol.Messages;
@@ -20,6 +22,7 @@ public sealed partial class KafkaBroker
             long remaining = deadline - Environment.TickCount64;
             if (bytes >= minBytes || hasError || remaining <= 0 || waitable.Count == 0 || context.Cancellation.IsCancellationRequested)
             {
+                CountServed(request, response);
                 return response;
             }
 
@@ -35,6 +38,44 @@ public sealed partial class KafkaBroker
             await Task.WhenAny(tasks).ConfigureAwait(false);
             await wait.CancelAsync().ConfigureAwait(false);
             context.ReleaseResources();
+        }
+    }
+
+    /// <summary>Adds the records and bytes a fetch response carries to each topic's counters (the records at or after each fetch offset).</summary>
+    private void CountServed(FetchRequest request, FetchResponse response)
+    {
+        for (int t = 0; t < response.Responses.Count; t++)
+        {
+            var topicResponse = response.Responses[t];
+            var topic = Topics.Find(topicResponse.Topic);
+            if (topic is null)
+            {
+                continue;
+            }
+
+            long messages = 0, bytes = 0;
+            var fetchTopic = request.Topics[t];
+            for (int p = 0; p < topicResponse.Partitions.Count; p++)
+            {
+                var records = (topicResponse.Partitions[p].Records ?? ReadOnlyMemory<byte>.Empty).Span;
+                if (records.IsEmpty)
+                {
+                    continue;
+                }
+
+                long fetchOffset = fetchTopic.Partitions[p].FetchOffset;
+                bytes += records.Length;
+                while (RecordBatchHeader.TryParse(records, out var header) && header.TotalSize <= records.Length)
+                {
+                    messages += header.LastOffset + 1 - Math.Max(header.BaseOffset, fetchOffset);
+                    records = records[header.TotalSize..];
+                }
+            }
+
+            if (bytes > 0)
+            {
+                BrokerMetrics.RecordOut(topic.Statistics, topic.Name, messages, bytes);
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Herald.Broker.Log;
+using Herald.Broker.Monitoring;
 using Herald.Protocol;
 using Herald.Protocol.Messages;
 
@@ -45,6 +46,10 @@ public sealed partial class KafkaBroker
                     // The request buffer is ours until the response is written, so the log may stamp
                     // offsets into it in place instead of copying the batches.
                     result = log.Append(MemoryMarshal.AsMemory(records));
+                    if (result.RecordsAppended > 0)
+                    {
+                        BrokerMetrics.RecordIn(topic!.Statistics, topic.Name, result.RecordsAppended, result.BytesAppended);
+                    }
                 }
 
                 topicResponse.PartitionResponses.Add(new ProduceResponse.PartitionProduceResponse

@@ -1,4 +1,5 @@
 using Herald.Broker.Groups;
+using Herald.Broker.Monitoring;
 using Herald.Broker.Network;
 using Herald.Broker.Producers;
 using Herald.Broker.Topics;
@@ -40,6 +41,8 @@ public sealed partial class KafkaBroker : IAsyncDisposable
             },
             (topic, partition) => Topics.FindPartition(topic, partition) is not null,
             TimeProvider.System);
+        ConsumerLag = new ConsumerLagMonitor(Topics, Groups);
+        DeadLetters = new DeadLetterMonitor(Topics, loggerFactory.CreateLogger<DeadLetterMonitor>());
         _retentionTimer = new Timer(_ => RunRetention(), null, options.RetentionCheckInterval, options.RetentionCheckInterval);
     }
 
@@ -50,6 +53,15 @@ public sealed partial class KafkaBroker : IAsyncDisposable
     public TopicManager Topics { get; }
 
     public GroupCoordinator Groups { get; }
+
+    /// <summary>Every consumer group's lag, computed from the broker's own offsets and append times.</summary>
+    public ConsumerLagMonitor ConsumerLag { get; }
+
+    /// <summary>Dead-letter topics, their depth and what was resolved (from <c>herald.audit</c>).</summary>
+    public DeadLetterMonitor DeadLetters { get; }
+
+    /// <summary>Traffic, request latency and connection counters, read by <c>/metrics</c>.</summary>
+    public BrokerMetrics Metrics { get; } = new();
 
     internal ProducerIdAllocator ProducerIds { get; }
 

@@ -127,7 +127,7 @@ public sealed class HeraldServer : IAsyncDisposable
             status = "ok",
             topics = broker.Topics.All.Count,
         }));
-        app.MapGet("/metrics", () => Results.Text(PrometheusMetrics.Render(broker, registry), "text/plain; version=0.0.4; charset=utf-8"));
+        app.MapMonitoring(broker, registry);
 
         try
         {

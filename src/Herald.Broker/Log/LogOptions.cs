@@ -21,6 +21,9 @@ public sealed record LogOptions
 
     /// <summary>When appended bytes are forced to stable storage.</summary>
     public FlushPolicy Flush { get; init; } = FlushPolicy.None;
+
+    /// <summary>The clock that stamps append times (lag in seconds is measured against it). Default the system clock; tests drive their own.</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
 }
 
 /// <summary>When a partition log calls fsync.</summary>

@@ -3,7 +3,7 @@ using Microsoft.Win32.SafeHandles;
 
 namespace Herald.Broker.Log;
 
-/// <summary>One <c>{baseOffset:D20}.log</c> file with its offset and time indexes.</summary>
+/// <summary>One <c>{baseOffset:D20}.log</c> file with its offset, time and append-time indexes.</summary>
 /// <remarks>
 /// Written with positional writes by one appender under the partition lock; read with positional
 /// reads by any thread, which only look at bytes below <see cref="Size"/> (published after the write).
@@ -22,6 +22,7 @@ internal sealed class LogSegment : IDisposable
         Handle = File.OpenHandle(LogPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
         OffsetIndex = new OffsetIndex(System.IO.Path.Combine(directory, FileName(baseOffset, ".index")));
         TimeIndex = new TimeIndex(System.IO.Path.Combine(directory, FileName(baseOffset, ".timeindex")));
+        AppendTimeIndex = new AppendTimeIndex(System.IO.Path.Combine(directory, FileName(baseOffset, ".appendtime")));
         _size = RandomAccess.GetLength(Handle);
         _nextOffset = baseOffset;
     }
@@ -35,6 +36,12 @@ internal sealed class LogSegment : IDisposable
     public OffsetIndex OffsetIndex { get; }
 
     public TimeIndex TimeIndex { get; }
+
+    /// <summary>When the broker appended each batch (millisecond precision); see <see cref="Log.AppendTimeIndex"/>.</summary>
+    public AppendTimeIndex AppendTimeIndex { get; }
+
+    /// <summary>Whether a control batch (transaction marker) was seen while this segment was appended or scanned.</summary>
+    public bool ContainsControlBatches { get; private set; }
 
     /// <summary>Committed bytes: everything below is whole batches readers may use.</summary>
     public long Size => Volatile.Read(ref _size);
@@ -57,10 +64,15 @@ internal sealed class LogSegment : IDisposable
     /// <param name="batches">Whole, validated batches whose base offsets are already assigned.</param>
     /// <param name="indexIntervalBytes">Bytes between sparse index entries.</param>
     /// <param name="nextOffset">The offset after the last batch.</param>
-    public void Append(ReadOnlySpan<byte> batches, int indexIntervalBytes, long nextOffset)
+    /// <param name="appendTimeMs">The broker's clock at this append, Unix milliseconds.</param>
+    public void Append(ReadOnlySpan<byte> batches, int indexIntervalBytes, long nextOffset, long appendTimeMs)
     {
         var position = _size;
         RandomAccess.Write(Handle, batches, position);
+        if (RecordBatchHeader.TryParse(batches, out var first))
+        {
+            AppendTimeIndex.Add(appendTimeMs, (int)(first.BaseOffset - BaseOffset));
+        }
 
         var rest = batches;
         while (RecordBatchHeader.TryParse(rest, out var header))
@@ -72,6 +84,7 @@ internal sealed class LogSegment : IDisposable
 
         OffsetIndex.Persist();
         TimeIndex.Persist();
+        AppendTimeIndex.Persist();
         Volatile.Write(ref _size, position);
         Volatile.Write(ref _nextOffset, nextOffset);
     }
@@ -80,6 +93,7 @@ internal sealed class LogSegment : IDisposable
     public void Track(in RecordBatchHeader header, long position, int indexIntervalBytes)
     {
         var relative = (int)(header.BaseOffset - BaseOffset);
+        ContainsControlBatches |= header.IsControl;
         if (header.MaxTimestamp > MaxTimestamp)
         {
             MaxTimestamp = header.MaxTimestamp;
@@ -151,6 +165,7 @@ internal sealed class LogSegment : IDisposable
         RandomAccess.FlushToDisk(Handle);
         OffsetIndex.Flush();
         TimeIndex.Flush();
+        AppendTimeIndex.Flush();
     }
 
     /// <summary>Closes and removes the segment's files.</summary>
@@ -160,6 +175,7 @@ internal sealed class LogSegment : IDisposable
         File.Delete(LogPath);
         File.Delete(OffsetIndex.Path);
         File.Delete(TimeIndex.Path);
+        File.Delete(AppendTimeIndex.Path);
     }
 
     public void Dispose()
@@ -172,9 +188,11 @@ internal sealed class LogSegment : IDisposable
         _disposed = true;
         OffsetIndex.Persist();
         TimeIndex.Persist();
+        AppendTimeIndex.Persist();
         Handle.Dispose();
         OffsetIndex.Dispose();
         TimeIndex.Dispose();
+        AppendTimeIndex.Dispose();
     }
 
     private void AddTimeIndexEntryIfNewer()

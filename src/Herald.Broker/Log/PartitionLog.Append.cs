@@ -122,7 +122,7 @@ public sealed partial class PartitionLog
 
         // Recorded only after the write: a failed write must not make the retry look like a duplicate.
         _producers.Update(header);
-        return new AppendResult(ErrorCode.None, baseOffset, _logStartOffset);
+        return new AppendResult(ErrorCode.None, baseOffset, _logStartOffset, null, (int)(next - baseOffset), batch.Length);
     }
 
     private AppendResult AppendMany(Span<byte> batches, int count)
@@ -162,7 +162,7 @@ public sealed partial class PartitionLog
             return new AppendResult(ErrorCode.KafkaStorageError, -1, _logStartOffset, "the log could not be written");
         }
 
-        return new AppendResult(ErrorCode.None, baseOffset, _logStartOffset);
+        return new AppendResult(ErrorCode.None, baseOffset, _logStartOffset, null, (int)(next - baseOffset), batches.Length);
     }
 
     private static long AssignOffset(Span<byte> batch, long baseOffset, out RecordBatchHeader header)
@@ -181,7 +181,9 @@ public sealed partial class PartitionLog
         try
         {
             var segment = RollIfNeeded(batches.Length, nextOffset);
-            segment.Append(batches, options.IndexIntervalBytes, nextOffset);
+            var now = options.Clock.GetUtcNow().ToUnixTimeMilliseconds();
+            segment.Append(batches, options.IndexIntervalBytes, nextOffset, now);
+            Volatile.Write(ref _lastAppendTimeMs, now);
             if (options.Flush == FlushPolicy.EveryAppend)
             {
                 segment.FlushLog();
@@ -224,6 +226,7 @@ public sealed partial class PartitionLog
 
         rolled.OffsetIndex.Clear();
         rolled.TimeIndex.Clear();
+        rolled.AppendTimeIndex.Clear();
         rolled.SetEnd(0, _logEndOffset);
 
         var grown = new LogSegment[segments.Length + 1];

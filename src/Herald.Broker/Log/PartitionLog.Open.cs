@@ -51,6 +51,15 @@ public sealed partial class PartitionLog
         }
 
         _segments = segments;
+        foreach (var segment in segments)
+        {
+            // Append times cannot be rebuilt from the batches: keep what the file has, or nothing if it is torn.
+            if (!segment.AppendTimeIndex.Load())
+            {
+                segment.AppendTimeIndex.Clear();
+            }
+        }
+
         for (var i = 0; i < segments.Length - 1; i++)
         {
             RecoverClosedSegment(segments[i], segments[i + 1].BaseOffset);
@@ -59,6 +68,7 @@ public sealed partial class PartitionLog
         var active = segments[^1];
         RebuildSegment(active, validateCrc: true, truncate: true);
         _logEndOffset = active.NextOffset;
+        _lastAppendTimeMs = LastAppendTimeOf(segments);
         _logStartOffset = Math.Min(Math.Max(checkpoint, segments[0].BaseOffset), _logEndOffset);
         RecoverProducerState(segments);
     }
@@ -132,6 +142,7 @@ public sealed partial class PartitionLog
         }
 
         segment.SetEnd(scanner.Position, scanner.NextOffset);
+        segment.AppendTimeIndex.TruncateAbove(scanner.NextOffset - segment.BaseOffset);
         segment.OffsetIndex.Persist();
         segment.TimeIndex.Persist();
     }

@@ -21,6 +21,7 @@ public sealed partial class PartitionLog : IDisposable
     private LogOptions _options;
     private long _logStartOffset;
     private long _logEndOffset;
+    private long _lastAppendTimeMs = -1;
     private bool _disposed;
 
     private PartitionLog(string directory, LogOptions options, ILogger logger)

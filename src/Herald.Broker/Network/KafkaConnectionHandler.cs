@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Diagnostics;
 using System.IO.Pipelines;
 using System.Net;
 using Herald.Protocol;
@@ -39,6 +40,7 @@ public sealed class KafkaConnectionHandler : ConnectionHandler
         byte[]? frame = null;
         int frameSize = 0;
         int filled = 0;
+        _broker.Metrics.ConnectionOpened();
         try
         {
             while (true)
@@ -129,6 +131,7 @@ public sealed class KafkaConnectionHandler : ConnectionHandler
 
             await input.CompleteAsync().ConfigureAwait(false);
             await output.CompleteAsync().ConfigureAwait(false);
+            _broker.Metrics.ConnectionClosed();
         }
     }
 
@@ -152,7 +155,9 @@ public sealed class KafkaConnectionHandler : ConnectionHandler
 
         try
         {
+            long started = Stopwatch.GetTimestamp();
             var response = await _broker.HandleAsync(context, request).ConfigureAwait(false);
+            _broker.Metrics.RecordRequest(context.ApiKey, Stopwatch.GetTimestamp() - started);
             if (response is null)
             {
                 return false;

@@ -1,4 +1,5 @@
 using Herald.Broker.Log;
+using Herald.Broker.Monitoring;
 
 namespace Herald.Broker.Topics;
 
@@ -30,6 +31,9 @@ public sealed class Topic
     public int PartitionCount => Volatile.Read(ref _partitions).Length;
 
     public IReadOnlyList<PartitionLog> Partitions => Volatile.Read(ref _partitions);
+
+    /// <summary>Records and bytes appended to and fetched from this topic since the broker started.</summary>
+    public TopicStatistics Statistics { get; } = new();
 
     /// <summary>The log of <paramref name="partition"/>, or null when the topic has no such partition.</summary>
     public PartitionLog? Partition(int partition)

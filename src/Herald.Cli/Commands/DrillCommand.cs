@@ -14,5 +14,6 @@ internal sealed partial class DrillCommand : Command
         Subcommands.Add(CreateSchemaCommand());
         Subcommands.Add(CreateSnapshotsCommand());
         Subcommands.Add(CreateCdcCommand());
+        Subcommands.Add(CreateLagDlqCommand());
     }
 }

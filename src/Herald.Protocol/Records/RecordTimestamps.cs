@@ -100,27 +100,5 @@ public static class RecordTimestamps
         return true;
     }
 
-    private static bool TryReadVarLong(ReadOnlySpan<byte> span, ref int position, out long value)
-    {
-        ulong raw = 0;
-        for (var shift = 0; shift < 64; shift += 7)
-        {
-            if (position >= span.Length)
-            {
-                value = 0;
-                return false;
-            }
-
-            var b = span[position++];
-            raw |= (ulong)(b & 0x7F) << shift;
-            if ((b & 0x80) == 0)
-            {
-                value = (long)(raw >> 1) ^ -(long)(raw & 1);
-                return true;
-            }
-        }
-
-        value = 0;
-        return false;
-    }
+    private static bool TryReadVarLong(ReadOnlySpan<byte> span, ref int position, out long value) => RecordReader.TryReadVarLong(span, ref position, out value);
 }
