@@ -40,16 +40,16 @@ public sealed class UnreachableHttpTests
     }
 
     [Fact]
-    public async Task A_listener_that_is_not_the_lag_api_is_named_in_one_line()
+    public async Task A_url_that_is_not_the_lag_api_is_named_in_one_line()
     {
-        // The schema registry answers HTTP, but not /api/v1/groups.
-        var registry = (await TestBroker.Shared).RegistryAddress.ToString().TrimEnd('/');
+        // Herald's own listener under a path it does not serve: an HTTP 404 without the API's error body.
+        var http = (await TestBroker.Shared).HttpAddress.ToString().TrimEnd('/') + "/not-herald";
 
-        var run = await CliRun.RunAsync(["groups", "list", "--http", registry]);
+        var run = await CliRun.RunAsync(["groups", "list", "--http", http]);
 
         Assert.True(run.ExitCode == 1, run.ToString());
-        var line = Assert.Single(run.StderrLines);
-        Assert.StartsWith($"error: {registry}/api/v1/groups did not answer with Herald's lag API (", line, StringComparison.Ordinal);
-        Assert.EndsWith($"is --http {registry} a `herald serve` HTTP listener?", line, StringComparison.Ordinal);
+        Assert.Equal(
+            $"error: {http}/api/v1/groups did not answer with Herald's lag API (HTTP 404 Not Found); is --http {http} a `herald serve` HTTP listener?",
+            Assert.Single(run.StderrLines));
     }
 }
