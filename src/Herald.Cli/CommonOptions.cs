@@ -8,6 +8,7 @@ internal static class CommonOptions
 {
     public const string DefaultBootstrap = "127.0.0.1:9092";
     public const string DefaultRegistry = "http://127.0.0.1:8081";
+    public const string DefaultHttp = "http://127.0.0.1:8080";
 
     public static Option<string> Bootstrap() => new("--bootstrap", "-b")
     {
@@ -21,6 +22,13 @@ internal static class CommonOptions
         Description = "Schema registry base URL",
         HelpName = "URL",
         DefaultValueFactory = _ => DefaultRegistry,
+    };
+
+    public static Option<string> Http() => new("--http")
+    {
+        Description = "Herald's HTTP listener (metrics and lag API)",
+        HelpName = "URL",
+        DefaultValueFactory = _ => DefaultHttp,
     };
 
     public static Option<bool> Json(string description = "Machine-readable JSON on stdout") => new("--json")

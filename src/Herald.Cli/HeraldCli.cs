@@ -11,6 +11,9 @@ internal static class HeraldCli
     public const int Success = 0;
     public const int RuntimeFailure = 1;
     public const int UsageError = 2;
+
+    /// <summary><c>herald lag</c> found a group over <c>--max-lag</c> or <c>--max-lag-seconds</c>, so scripts and CI can gate on it.</summary>
+    public const int LimitExceeded = 2;
     public const int Interrupted = 130;
 
     public static RootCommand CreateRootCommand(CliConsole console)
@@ -23,6 +26,8 @@ internal static class HeraldCli
         root.Subcommands.Add(new SchemaCommand(console));
         root.Subcommands.Add(new DrillCommand(console));
         root.Subcommands.Add(new DlqCommand(console));
+        root.Subcommands.Add(new GroupsCommand(console));
+        root.Subcommands.Add(new LagCommand(console));
         root.Subcommands.Add(new ReplayCommand(console));
         root.Subcommands.Add(new ProjectionsCommand(console));
         root.Subcommands.Add(new CdcCommand(console));

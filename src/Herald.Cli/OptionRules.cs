@@ -18,6 +18,30 @@ internal static class OptionRules
         return option;
     }
 
+    public static Option<long> AtLeast(this Option<long> option, long minimum)
+    {
+        option.Validators.Add(result =>
+        {
+            if (result.Tokens.Count > 0 && long.TryParse(result.Tokens[^1].Value, CultureInfo.InvariantCulture, out var value) && value < minimum)
+            {
+                result.AddError($"{option.Name} must be at least {minimum}, got {value}");
+            }
+        });
+        return option;
+    }
+
+    public static Option<double> AtLeast(this Option<double> option, double minimum)
+    {
+        option.Validators.Add(result =>
+        {
+            if (result.Tokens.Count > 0 && double.TryParse(result.Tokens[^1].Value, CultureInfo.InvariantCulture, out var value) && !(value >= minimum))
+            {
+                result.AddError($"{option.Name} must be at least {minimum.ToString(CultureInfo.InvariantCulture)}, got {result.Tokens[^1].Value}");
+            }
+        });
+        return option;
+    }
+
     public static Option<double> Positive(this Option<double> option)
     {
         option.Validators.Add(result =>

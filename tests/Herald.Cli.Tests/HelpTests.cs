@@ -4,7 +4,7 @@ public sealed class HelpTests
 {
     public static TheoryData<string, string[]> Commands => new()
     {
-        { "", ["serve", "topic", "produce", "consume", "schema", "drill", "dlq", "replay", "projections", "cdc"] },
+        { "", ["serve", "topic", "produce", "consume", "schema", "drill", "dlq", "groups", "lag", "replay", "projections", "cdc"] },
         { "serve", ["--data", "--kafka", "--registry", "--http", "--fsync", "--no-auto-create-topics", "--partitions"] },
         { "topic", ["create", "list", "describe"] },
         { "topic create", ["<name>", "--partitions", "--config", "--bootstrap"] },
@@ -19,10 +19,17 @@ public sealed class HelpTests
         { "drill", ["schema", "snapshots"] },
         { "drill schema", ["--dir", "--keep"] },
         { "drill snapshots", ["--events", "--every", "--json"] },
-        { "dlq", ["list", "show", "redrive"] },
+        { "dlq", ["list", "show", "redrive", "discard"] },
         { "dlq list", ["<topic>", "--limit", "--json", "--bootstrap"] },
         { "dlq show", ["<topic>", "<offset>", "--partition", "--json", "--bootstrap"] },
         { "dlq redrive", ["<topic>", "--offset", "--partition", "--all", "--reason", "--json", "--bootstrap"] },
+        { "dlq discard", ["<topic>", "--offset", "--partition", "--all", "--reason", "--json", "--bootstrap"] },
+        { "groups", ["list", "describe", "reset-offsets", "delete"] },
+        { "groups list", ["--json", "--http"] },
+        { "groups describe", ["<group>", "--json", "--http"] },
+        { "groups reset-offsets", ["<group>", "--topic", "--to-earliest", "--to-latest", "--to-datetime", "--shift-by", "--execute", "--json", "--bootstrap"] },
+        { "groups delete", ["<group>", "--json", "--bootstrap"] },
+        { "lag", ["--group", "--topic", "--watch", "--interval", "--max-lag", "--max-lag-seconds", "--json", "--http"] },
         { "replay", ["--sqlite", "--postgres", "--topic", "--from", "--to", "--stream-prefix", "--type", "--execute", "--json", "--bootstrap"] },
         { "projections", ["status", "resume"] },
         { "projections status", ["--sqlite", "--postgres", "--json"] },
@@ -45,6 +52,15 @@ public sealed class HelpTests
         {
             Assert.Contains(option, run.Stdout, StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public async Task Lag_api_options_default_to_the_local_http_listener_and_hide_the_test_only_rounds()
+    {
+        var run = await CliRun.RunAsync(["lag", "--help"]);
+
+        Assert.Contains("Herald's HTTP listener (metrics and lag API) [default: http://127.0.0.1:8080]", run.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("--rounds", run.Stdout, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -11,6 +11,9 @@ public sealed class UnreachableBrokerTests
         new[] { "topic", "list" },
         new[] { "topic", "describe", "orders" },
         new[] { "topic", "create", "orders" },
+        new[] { "groups", "reset-offsets", "billing", "--topic", "orders", "--to-earliest" },
+        new[] { "groups", "delete", "billing" },
+        new[] { "dlq", "discard", "orders", "--all", "--reason", "test" },
     };
 
     [Theory]

@@ -16,6 +16,21 @@ public sealed class UsageErrorTests
     [InlineData("topic create t --partitions 0")]
     [InlineData("topic create t --config retention.ms")]
     [InlineData("serve --partitions x")]
+    [InlineData("groups")]
+    [InlineData("groups describe")]
+    [InlineData("groups delete")]
+    [InlineData("groups reset-offsets g --to-earliest")]
+    [InlineData("groups reset-offsets g --topic t")]
+    [InlineData("groups reset-offsets g --topic t --to-earliest --to-latest")]
+    [InlineData("groups reset-offsets g --topic t --to-datetime soon")]
+    [InlineData("groups reset-offsets g --topic t --shift-by x")]
+    [InlineData("lag --group (")]
+    [InlineData("lag --topic [a-")]
+    [InlineData("lag --max-lag -1")]
+    [InlineData("lag --max-lag many")]
+    [InlineData("lag --max-lag-seconds -0.5")]
+    [InlineData("lag --interval 0")]
+    [InlineData("lag --watch --rounds 0")]
     public async Task Usage_error_exits_two_with_one_error_line(string commandLine)
     {
         var run = await CliRun.RunAsync(commandLine.Split(' ', StringSplitOptions.RemoveEmptyEntries));

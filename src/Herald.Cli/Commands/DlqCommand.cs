@@ -3,11 +3,12 @@ using System.Globalization;
 using Confluent.Kafka;
 using Herald.Cli.Dlq;
 using Herald.Cli.Kafka;
+using Herald.DeadLetters;
 using Spectre.Console;
 
 namespace Herald.Cli.Commands;
 
-/// <summary><c>herald dlq list|show|redrive</c>: look at dead letters and, when a person says why, send them back to their topic.</summary>
+/// <summary><c>herald dlq list|show|redrive|discard</c>: look at dead letters and, when a person says why, send them back to their topic or drop them.</summary>
 internal sealed partial class DlqCommand : Command
 {
     private const string TopicDescription = "The original topic (e.g. orders) or its dead-letter topic (orders.dlq)";
@@ -15,12 +16,13 @@ internal sealed partial class DlqCommand : Command
     private readonly CliConsole console;
 
     public DlqCommand(CliConsole console)
-        : base("dlq", "List, show and redrive dead letters")
+        : base("dlq", "List, show, redrive and discard dead letters")
     {
         this.console = console;
         Subcommands.Add(CreateListCommand());
         Subcommands.Add(CreateShowCommand());
         Subcommands.Add(CreateRedriveCommand());
+        Subcommands.Add(CreateDiscardCommand());
     }
 
     private Command CreateListCommand()
@@ -35,20 +37,43 @@ internal sealed partial class DlqCommand : Command
             var dlqTopic = DeadLetterTopic.Resolve(result.GetValue(topic)!);
             var clients = new KafkaClients(result.GetValue(bootstrap)!);
             await clients.EnsureReachableAsync(cancellationToken).ConfigureAwait(false);
-            var (letters, redriven) = await Task.Run(
+            var read = await Task.Run(
                 () =>
                 {
                     var metadata = GetMetadata(clients);
-                    var partitions = DeadLetterTopic.Partitions(metadata, dlqTopic);
-                    return (DeadLetterTopic.ReadAll(clients, dlqTopic, partitions, cancellationToken), DeadLetterTopic.ReadRedriven(clients, metadata, dlqTopic, cancellationToken));
+                    if (DeadLetterTopic.FindPartitions(metadata, dlqTopic) is { } partitions)
+                    {
+                        return (DeadLetterTopic.ReadAll(clients, dlqTopic, partitions, cancellationToken), DeadLetterTopic.ReadResolved(clients, metadata, dlqTopic, cancellationToken));
+                    }
+
+                    // A typo should not read as "no dead letters".
+                    return DeadLetterTopic.FindPartitions(metadata, SourceTopic(dlqTopic)) is null
+                        ? throw new CliException($"topic '{SourceTopic(dlqTopic)}' does not exist (and neither does {dlqTopic})")
+                        : ((IReadOnlyList<Dlq.DeadLetter> Letters, IReadOnlyDictionary<(int, long), DeadLetterStatus> Resolved)?)null;
                 },
                 cancellationToken).ConfigureAwait(false);
+            if (read is not { } found)
+            {
+                // No <topic>.dlq: nothing was ever dead-lettered from it, which is the good news, not a failure.
+                if (result.GetValue(json))
+                {
+                    CliOutput.WriteJson(console.Out, Array.Empty<DeadLetterRow>());
+                }
 
+                await console.Error.WriteLineAsync($"no dead letters in {dlqTopic}: the topic does not exist, nothing from {SourceTopic(dlqTopic)} was ever dead-lettered").ConfigureAwait(false);
+                return HeraldCli.Success;
+            }
+
+            var (letters, resolved) = found;
             var rows = letters
                 .Take(result.GetExplicitValue(limit) ?? int.MaxValue)
-                .Select(l => new DeadLetterRow(
-                    l.Partition, l.Offset, l.FailedAt, l.Reason, l.ExceptionType, l.Attempts, l.OriginalTopic, l.OriginalPartition, l.OriginalOffset,
-                    redriven.Contains((l.Partition, l.Offset))))
+                .Select(l =>
+                {
+                    var status = resolved.GetValueOrDefault((l.Partition, l.Offset));
+                    return new DeadLetterRow(
+                        l.Partition, l.Offset, l.FailedAt, l.Reason, l.ExceptionType, l.Attempts, l.OriginalTopic, l.OriginalPartition, l.OriginalOffset,
+                        status.ToText(), status == DeadLetterStatus.Redriven, status == DeadLetterStatus.Discarded);
+                })
                 .ToList();
             if (result.GetValue(json))
             {
@@ -58,7 +83,7 @@ internal sealed partial class DlqCommand : Command
             {
                 var table = new Table().Title(Markup.Escape(dlqTopic))
                     .AddColumn("Partition:Offset").AddColumn("Failed at").AddColumn("Reason").AddColumn("Exception")
-                    .AddColumn(new TableColumn("Attempts").RightAligned()).AddColumn("Original").AddColumn("Redriven");
+                    .AddColumn(new TableColumn("Attempts").RightAligned()).AddColumn("Original").AddColumn("Status");
                 foreach (var row in rows)
                 {
                     table.AddRow(
@@ -68,15 +93,16 @@ internal sealed partial class DlqCommand : Command
                         Markup.Escape(row.ExceptionType ?? "-"),
                         row.Attempts is { } attempts ? Format(attempts) : "-",
                         Markup.Escape($"{row.OriginalTopic ?? "?"}:{(row.OriginalPartition is { } p ? Format(p) : "?")}:{(row.OriginalOffset is { } o ? Format(o) : "?")}"),
-                        row.Redriven ? "yes" : "no");
+                        row.Status);
                 }
 
                 Render(table);
             }
 
             var shown = rows.Count < letters.Count ? $"showing {Format(rows.Count)} of " : string.Empty;
+            var counts = letters.Select(l => resolved.GetValueOrDefault((l.Partition, l.Offset))).ToList();
             await console.Error.WriteLineAsync(
-                $"{shown}{Format(letters.Count)} dead letter(s) in {dlqTopic}, {Format(letters.Count(l => redriven.Contains((l.Partition, l.Offset))))} already redriven").ConfigureAwait(false);
+                $"{shown}{Format(letters.Count)} dead letter(s) in {dlqTopic}, {Format(counts.Count(s => s == DeadLetterStatus.Redriven))} already redriven, {Format(counts.Count(s => s == DeadLetterStatus.Discarded))} discarded").ConfigureAwait(false);
             return HeraldCli.Success;
         });
         return command;
@@ -102,13 +128,13 @@ internal sealed partial class DlqCommand : Command
             var dlqTopic = DeadLetterTopic.Resolve(result.GetValue(topic)!);
             var clients = new KafkaClients(result.GetValue(bootstrap)!);
             await clients.EnsureReachableAsync(cancellationToken).ConfigureAwait(false);
-            var (letter, redriven) = await Task.Run(
+            var (letter, status) = await Task.Run(
                 () =>
                 {
                     var metadata = GetMetadata(clients);
                     var partitions = DeadLetterTopic.Partitions(metadata, dlqTopic);
                     var one = DeadLetterTopic.ReadOne(clients, dlqTopic, partitions, result.GetValue(partition), result.GetValue(offset), cancellationToken);
-                    return (one, DeadLetterTopic.ReadRedriven(clients, metadata, dlqTopic, cancellationToken).Contains((one.Partition, one.Offset)));
+                    return (one, DeadLetterTopic.ReadResolved(clients, metadata, dlqTopic, cancellationToken).GetValueOrDefault((one.Partition, one.Offset)));
                 },
                 cancellationToken).ConfigureAwait(false);
 
@@ -117,7 +143,9 @@ internal sealed partial class DlqCommand : Command
                 letter.Partition,
                 letter.Offset,
                 letter.Timestamp.Type == TimestampType.NotAvailable ? null : letter.Timestamp.UtcDateTime.ToString("O", CultureInfo.InvariantCulture),
-                redriven,
+                status.ToText(),
+                status == DeadLetterStatus.Redriven,
+                status == DeadLetterStatus.Discarded,
                 letter.Headers.Where(h => Dlq.DeadLetter.IsDeadLetterHeader(h.Key)).Select(ToHeader).ToList(),
                 letter.Headers.Where(h => !Dlq.DeadLetter.IsDeadLetterHeader(h.Key)).Select(ToHeader).ToList(),
                 Dlq.DeadLetter.Encode(letter.Key),
@@ -131,7 +159,7 @@ internal sealed partial class DlqCommand : Command
             var summary = new Grid().AddColumn().AddColumn();
             summary.AddRow("Dead letter", Markup.Escape(letter.Address));
             summary.AddRow("Timestamp", Markup.Escape(details.Timestamp ?? "-"));
-            summary.AddRow("Redriven", redriven ? "yes" : "no");
+            summary.AddRow("Status", status.ToText());
             summary.AddRow("Key", Markup.Escape(Describe(details.Key)));
             Render(summary);
             RenderHeaders("Dead-letter headers", details.DeadLetterHeaders);
@@ -152,6 +180,9 @@ internal sealed partial class DlqCommand : Command
         using var admin = clients.CreateAdmin();
         return clients.GetMetadata(admin);
     }
+
+    /// <summary><c>orders</c> for <c>orders.dlq</c>.</summary>
+    private static string SourceTopic(string dlqTopic) => dlqTopic[..^DeadLetterHeaders.TopicFor(string.Empty).Length];
 
     private static HeaderLine ToHeader(IHeader header) => new(header.Key, Dlq.DeadLetter.Encode(header.GetValueBytes())?.Text);
 
@@ -186,6 +217,7 @@ internal sealed partial class DlqCommand : Command
     private static string Format(long value) => value.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>One row of <c>dlq list --json</c>: where a dead letter is, why it failed, where it came from; never its payload.</summary>
+    /// <remarks><see cref="Status"/> is <c>waiting</c>, <c>redriven</c> or <c>discarded</c>; the two booleans say the same for older scripts.</remarks>
     internal sealed record DeadLetterRow(
         int Partition,
         long Offset,
@@ -196,7 +228,9 @@ internal sealed partial class DlqCommand : Command
         string? OriginalTopic,
         int? OriginalPartition,
         long? OriginalOffset,
-        bool Redriven);
+        string Status,
+        bool Redriven,
+        bool Discarded);
 
     /// <summary>The output of <c>dlq show --json</c>; key and payload are UTF-8 text when valid, otherwise base64.</summary>
     internal sealed record DeadLetterDetails(
@@ -204,7 +238,9 @@ internal sealed partial class DlqCommand : Command
         int Partition,
         long Offset,
         string? Timestamp,
+        string Status,
         bool Redriven,
+        bool Discarded,
         IReadOnlyList<HeaderLine> DeadLetterHeaders,
         IReadOnlyList<HeaderLine> Headers,
         EncodedBytes? Key,

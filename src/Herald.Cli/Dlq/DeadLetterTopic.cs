@@ -139,27 +139,30 @@ internal static class DeadLetterTopic
         }
     }
 
-    /// <summary>The dead letters of <paramref name="dlqTopic"/> that an audit record says were redriven, as (partition, offset).</summary>
-    public static IReadOnlySet<(int Partition, long Offset)> ReadRedriven(KafkaClients clients, Metadata metadata, string dlqTopic, CancellationToken cancellationToken)
+    /// <summary>The dead letters of <paramref name="dlqTopic"/> that an audit record says were redriven or discarded, by (partition, offset).</summary>
+    /// <remarks>The first audit record naming a dead letter decides; later ones cannot un-resolve it.</remarks>
+    public static IReadOnlyDictionary<(int Partition, long Offset), DeadLetterStatus> ReadResolved(
+        KafkaClients clients, Metadata metadata, string dlqTopic, CancellationToken cancellationToken)
     {
-        var redriven = new HashSet<(int, long)>();
+        var resolved = new Dictionary<(int, long), DeadLetterStatus>();
         if (FindPartitions(metadata, DeadLetterHeaders.AuditTopic) is not { } partitions)
         {
-            return redriven;
+            return resolved;
         }
 
         foreach (var record in ReadAll(clients, DeadLetterHeaders.AuditTopic, partitions, cancellationToken))
         {
-            if (RedriveAudit.TryParse(record.Value) is { } audit && audit.DlqTopic == dlqTopic)
+            if (DeadLetterAudit.TryParse(record.Value) is { } audit && audit.DlqTopic == dlqTopic)
             {
+                var status = audit.Action == DeadLetterAudit.DiscardAction ? DeadLetterStatus.Discarded : DeadLetterStatus.Redriven;
                 foreach (var entry in audit.Records ?? [])
                 {
-                    redriven.Add((entry.Partition, entry.Offset));
+                    resolved.TryAdd((entry.Partition, entry.Offset), status);
                 }
             }
         }
 
-        return redriven;
+        return resolved;
     }
 
     /// <summary>A producer of raw bytes that waits for every in-sync replica and keeps records in order (one request in flight).</summary>

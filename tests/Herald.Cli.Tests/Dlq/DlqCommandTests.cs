@@ -52,16 +52,37 @@ public sealed class DlqCommandTests(BrokerFixture broker) : IClassFixture<Broker
         Assert.Equal(0, rows[0].GetProperty("originalPartition").GetInt32());
         Assert.Equal(101, rows[1].GetProperty("originalOffset").GetInt64());
         Assert.False(rows[0].GetProperty("redriven").GetBoolean());
+        Assert.False(rows[0].GetProperty("discarded").GetBoolean());
+        Assert.Equal("waiting", rows[0].GetProperty("status").GetString());
         Assert.Contains("showing 2 of 3", run.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task List_of_a_topic_without_dead_letter_topic_fails_in_one_line()
+    public async Task List_of_a_topic_that_never_had_a_dead_letter_says_there_are_none()
     {
-        var run = await Herald("dlq", "list", DeadLetterSeed.UniqueTopic());
+        var topic = DeadLetterSeed.UniqueTopic();
+        Assert.Equal(0, (await Herald("topic", "create", topic)).ExitCode);
+
+        var run = await Herald("dlq", "list", topic);
+        var json = await Herald("dlq", "list", topic, "--json");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Empty(run.Stdout);
+        Assert.Equal($"no dead letters in {topic}.dlq: the topic does not exist, nothing from {topic} was ever dead-lettered", Assert.Single(run.StderrLines));
+        Assert.True(json.ExitCode == 0, json.ToString());
+        using var rows = JsonDocument.Parse(json.Stdout);
+        Assert.Equal(0, rows.RootElement.GetArrayLength());
+    }
+
+    [Fact]
+    public async Task List_of_a_topic_that_does_not_exist_fails_in_one_line()
+    {
+        var topic = DeadLetterSeed.UniqueTopic();
+
+        var run = await Herald("dlq", "list", topic);
 
         Assert.True(run.ExitCode == 1, run.ToString());
-        Assert.StartsWith("error: dead-letter topic 'orders-", Assert.Single(run.StderrLines), StringComparison.Ordinal);
+        Assert.Equal($"error: topic '{topic}' does not exist (and neither does {topic}.dlq)", Assert.Single(run.StderrLines));
     }
 
     [Fact]
@@ -169,11 +190,14 @@ public sealed class DlqCommandTests(BrokerFixture broker) : IClassFixture<Broker
         Assert.Equal(0, entry.GetProperty("partition").GetInt32());
         Assert.Equal(1, entry.GetProperty("offset").GetInt64());
         Assert.Equal(topic, entry.GetProperty("target_topic").GetString());
+        Assert.Equal(0, entry.GetProperty("target_partition").GetInt32());
+        Assert.Equal(0, entry.GetProperty("target_offset").GetInt64());
 
         var list = await Herald("dlq", "list", topic, "--json");
         using (var rows = JsonDocument.Parse(list.Stdout))
         {
             Assert.Equal([false, true, false], rows.RootElement.EnumerateArray().Select(r => r.GetProperty("redriven").GetBoolean()));
+            Assert.Equal(["waiting", "redriven", "waiting"], rows.RootElement.EnumerateArray().Select(r => r.GetProperty("status").GetString()));
         }
 
         var again = await Herald("dlq", "redrive", dlq, "--offset", "1", "--partition", "0", "--reason", "once more");
@@ -198,7 +222,9 @@ public sealed class DlqCommandTests(BrokerFixture broker) : IClassFixture<Broker
         using (var outcome = JsonDocument.Parse(run.Stdout))
         {
             Assert.Equal([0L, 1L, 3L], outcome.RootElement.GetProperty("redriven").EnumerateArray().Select(r => r.GetProperty("offset").GetInt64()));
-            Assert.Equal(2, Assert.Single(outcome.RootElement.GetProperty("skipped").EnumerateArray()).GetProperty("offset").GetInt64());
+            var skipped = Assert.Single(outcome.RootElement.GetProperty("skipped").EnumerateArray());
+            Assert.Equal(2, skipped.GetProperty("offset").GetInt64());
+            Assert.Equal("redriven", skipped.GetProperty("status").GetString());
             Assert.Equal("herald.audit", outcome.RootElement.GetProperty("audit").GetProperty("topic").GetString());
             Assert.All(outcome.RootElement.GetProperty("redriven").EnumerateArray(), r => Assert.Equal(topic, r.GetProperty("targetTopic").GetString()));
             Assert.Equal([1L, 2L, 3L], outcome.RootElement.GetProperty("redriven").EnumerateArray().Select(r => r.GetProperty("targetOffset").GetInt64()));
