@@ -17,41 +17,12 @@ public sealed partial class PartitionLog
     /// a scrape reads nothing from disk; batch headers are read only for segments holding control batches or written
     /// before the index existed (then the batch's max timestamp stands in).
     /// </remarks>
-    public long FirstDataAppendTimeMs(long offset)
-    {
-        ThrowIfDisposed();
-        var segments = Volatile.Read(ref _segments);
-        var end = LogEndOffset;
-        offset = Math.Max(offset, LogStartOffset);
-        for (var i = FindSegment(segments, offset); i < segments.Length && offset < end; i++)
-        {
-            var segment = segments[i];
-            var segmentEnd = Math.Min(segment.NextOffset, end);
-            if (offset >= segmentEnd)
-            {
-                continue;
-            }
-
-            if (!segment.ContainsControlBatches && segment.AppendTimeIndex.TryLookup(offset - segment.BaseOffset, out var appendTime))
-            {
-                return appendTime;
-            }
-
-            var found = FirstDataBatch(segment, offset, segmentEnd);
-            if (found.BaseOffset >= 0)
-            {
-                var first = Math.Max(offset, found.BaseOffset);
-                return segment.AppendTimeIndex.TryLookup(first - segment.BaseOffset, out var time) ? time : found.MaxTimestamp;
-            }
-
-            offset = segmentEnd;
-        }
-
-        return -1;
-    }
+    public long FirstDataAppendTimeMs(long offset) => FindFirstData(offset, withAppendTime: true).AppendTimeMs;
 
     /// <summary>The offset of the first data record at or after <paramref name="offset"/>, or -1 when only control records (or nothing) remain.</summary>
-    public long FirstDataOffset(long offset)
+    public long FirstDataOffset(long offset) => FindFirstData(offset, withAppendTime: false).Offset;
+
+    private (long Offset, long AppendTimeMs) FindFirstData(long offset, bool withAppendTime)
     {
         ThrowIfDisposed();
         var segments = Volatile.Read(ref _segments);
@@ -68,19 +39,29 @@ public sealed partial class PartitionLog
 
             if (!segment.ContainsControlBatches)
             {
-                return offset;
+                // Every offset here is data: the in-memory index answers without reading the segment.
+                if (!withAppendTime)
+                {
+                    return (offset, -1);
+                }
+
+                if (segment.AppendTimeIndex.TryLookup(offset - segment.BaseOffset, out var indexed))
+                {
+                    return (offset, indexed);
+                }
             }
 
             var found = FirstDataBatch(segment, offset, segmentEnd);
             if (found.BaseOffset >= 0)
             {
-                return Math.Max(offset, found.BaseOffset);
+                var first = Math.Max(offset, found.BaseOffset);
+                return (first, segment.AppendTimeIndex.TryLookup(first - segment.BaseOffset, out var time) ? time : found.MaxTimestamp);
             }
 
             offset = segmentEnd;
         }
 
-        return -1;
+        return (-1, -1);
     }
 
     /// <summary>Walks batch headers from the index entry before <paramref name="offset"/> to the first non-control batch ending at or after it.</summary>

@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using Herald.Cdc.Connector;
 using Herald.Server;
-using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 
 namespace Herald.Cli.Commands;
@@ -60,15 +59,7 @@ internal sealed partial class DrillCommand
             {
                 if (bootstrap is null)
                 {
-                    embedded = await HeraldServer.StartAsync(new HeraldServerOptions
-                    {
-                        DataDirectory = data,
-                        KafkaListen = "127.0.0.1:0",
-                        HttpListen = "127.0.0.1:0",
-                        RegistryListen = "127.0.0.1:0",
-                        InitialRebalanceDelayMs = 0,
-                        ConfigureLogging = logging => logging.SetMinimumLevel(LogLevel.Warning),
-                    }, cancellationToken).ConfigureAwait(false);
+                    embedded = await StartEmbeddedHeraldAsync(data, cancellationToken).ConfigureAwait(false);
                     bootstrap = embedded.KafkaBootstrap;
                 }
 

@@ -1,8 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using Herald.Cli.Monitoring;
-using Herald.Server;
-using Microsoft.Extensions.Logging;
 
 namespace Herald.Cli.Commands;
 
@@ -49,17 +47,7 @@ internal sealed partial class DrillCommand
         }
 
         var data = Path.Combine(Path.GetTempPath(), "herald-drill-lag-dlq-" + Guid.NewGuid().ToString("N")[..8]);
-        var server = await HeraldServer.StartAsync(
-            new HeraldServerOptions
-            {
-                DataDirectory = data,
-                KafkaListen = "127.0.0.1:0",
-                HttpListen = "127.0.0.1:0",
-                RegistryListen = "127.0.0.1:0",
-                InitialRebalanceDelayMs = 0,
-                ConfigureLogging = logging => logging.SetMinimumLevel(LogLevel.Warning),
-            },
-            cancellationToken).ConfigureAwait(false);
+        var server = await StartEmbeddedHeraldAsync(data, cancellationToken).ConfigureAwait(false);
         PrometheusProcess? prometheus = null;
         try
         {

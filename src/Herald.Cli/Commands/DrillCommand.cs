@@ -1,4 +1,6 @@
 using System.CommandLine;
+using Herald.Server;
+using Microsoft.Extensions.Logging;
 
 namespace Herald.Cli.Commands;
 
@@ -16,4 +18,18 @@ internal sealed partial class DrillCommand : Command
         Subcommands.Add(CreateCdcCommand());
         Subcommands.Add(CreateLagDlqCommand());
     }
+
+    /// <summary>Starts a private Herald for a drill on free loopback ports over <paramref name="dataDirectory"/>, logging warnings only.</summary>
+    private static Task<HeraldServer> StartEmbeddedHeraldAsync(string dataDirectory, CancellationToken cancellationToken) =>
+        HeraldServer.StartAsync(
+            new HeraldServerOptions
+            {
+                DataDirectory = dataDirectory,
+                KafkaListen = "127.0.0.1:0",
+                HttpListen = "127.0.0.1:0",
+                RegistryListen = "127.0.0.1:0",
+                InitialRebalanceDelayMs = 0,
+                ConfigureLogging = logging => logging.SetMinimumLevel(LogLevel.Warning),
+            },
+            cancellationToken);
 }
