@@ -75,7 +75,7 @@ public sealed partial class ConsumerHost
         }
 
         var first = chunk[0].Record;
-        var batchKey = BatchAttemptKey(first.Topic, first.Partition.Value, first.Offset.Value);
+        var batchKey = AttemptKeys.Batch(first.Topic, first.Partition.Value, first.Offset.Value);
         if ((await Inbox.RecordAttemptsAsync(registration.Group, [batchKey], cancellationToken).ConfigureAwait(false))[0] > 1)
         {
             return false;
@@ -136,8 +136,8 @@ public sealed partial class ConsumerHost
                     // That handler really ran and failed: charge it, so its next run is attempt 2.
                     ConsumerTracing.Fail(runningSpan, ex, running);
                     Metrics.OnFailedAttempt(registration, running, willRetry: registration.Retry.MaxAttempts > 1);
-                    await Inbox.RecordAttemptsAsync(registration.Group, [running.Envelope!.EventId], cancellationToken).ConfigureAwait(false);
-                    LogAttemptFailed(running.Envelope.EventType, running.Envelope.EventId, 1, registration.Retry.MaxAttempts, ex.GetType().Name, PiiMasker.Apply(ex.Message, running.PiiValues));
+                    await Inbox.RecordAttemptsAsync(registration.Group, [running.AttemptKey], cancellationToken).ConfigureAwait(false);
+                    LogAttemptFailed(running.Envelope!.EventType, running.Envelope.EventId, 1, registration.Retry.MaxAttempts, ex.GetType().Name, PiiMasker.Apply(ex.Message, running.PiiValues));
                 }
 
                 return false;
@@ -168,13 +168,6 @@ public sealed partial class ConsumerHost
         }
     }
 
-    /// <summary>A stable id for "the batch starting at this offset", stored in the attempts table like an event id.</summary>
-    private static Guid BatchAttemptKey(string topic, int partition, long offset)
-    {
-        var hash = System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes($"herald-batch:{topic}:{partition}:{offset}"));
-        return new Guid(hash.AsSpan(0, 16));
-    }
-
     /// <summary>One record with the full retry policy; returns once its outcome is committed (handled, duplicate, dead letter, skipped).</summary>
     private async Task ProcessOneAsync(ConsumerRegistration registration, DecodedRecord record, CancellationToken cancellationToken)
     {
@@ -195,7 +188,7 @@ public sealed partial class ConsumerHost
         Exception? lastError = null;
         while (true)
         {
-            int attempt = (await Inbox.RecordAttemptsAsync(registration.Group, [envelope.EventId], cancellationToken).ConfigureAwait(false))[0];
+            int attempt = (await Inbox.RecordAttemptsAsync(registration.Group, [record.AttemptKey], cancellationToken).ConfigureAwait(false))[0];
             if (attempt > policy.MaxAttempts)
             {
                 // Counted before an earlier crash or failure: the limit holds across restarts.
