@@ -84,19 +84,20 @@ internal static class ConsumerTracing
         return activity;
     }
 
-    /// <summary>Records how the record ended; an <paramref name="errorType"/> marks the span failed (a dead letter).</summary>
-    public static void SetOutcome(Activity? activity, string outcome, string? errorType = null, string? description = null)
+    /// <summary>Records how the record ended (<see cref="ConsumerOutcomes"/>).</summary>
+    public static void SetOutcome(Activity? activity, string outcome) => activity?.SetTag(MessagingAttributes.Outcome, outcome);
+
+    /// <summary>Marks the process span of a dead-lettered record failed: the exception type (else the reason) and the masked message.</summary>
+    public static void DeadLettered(Activity? activity, string reason, string? exceptionType, string maskedMessage)
     {
         if (activity is null)
         {
             return;
         }
 
-        activity.SetTag(MessagingAttributes.Outcome, outcome);
-        if (errorType is not null)
-        {
-            Fail(activity, errorType, description);
-        }
+        activity.SetTag(MessagingAttributes.Outcome, ConsumerOutcomes.DeadLetter);
+        activity.SetTag(MessagingAttributes.DeadLetterReason, reason);
+        Fail(activity, string.IsNullOrEmpty(exceptionType) ? reason : exceptionType, $"{reason}: {maskedMessage}");
     }
 
     /// <summary>Marks a span failed with the exception's type and its message, PII masked (never the stack trace).</summary>
