@@ -36,6 +36,7 @@ public sealed class TracingTests
         Herald.Publishing.PublishResult published;
         using (var request = Checkout.StartActivity("POST /signup", ActivityKind.Server)!)
         {
+            request.TraceStateString = "checkout=canary";
             traceId = request.TraceId;
             rootId = request.SpanId;
             published = await checkout.Publisher.PublishAsync(new UserCreated(user, "trace@example.com"));
@@ -59,11 +60,13 @@ public sealed class TracingTests
         // What any Kafka client sees on the record: the send span's context in W3C form.
         var record = TopicReader.Read(server.KafkaBootstrap, topic, 1)[0];
         Assert.Equal($"00-{traceId}-{send.SpanId}-01", TopicReader.Header(record, "traceparent"));
+        Assert.Equal("checkout=canary", TopicReader.Header(record, "tracestate"));
 
         var process = Assert.Single(trace, s => s.Source.Name == "Herald.Sdk.Consumer" && s.Kind == ActivityKind.Consumer);
         Assert.Equal($"process {topic}", process.DisplayName);
         Assert.Equal(send.SpanId, process.ParentSpanId);
         Assert.Contains(process.Links, l => l.Context.SpanId == send.SpanId && l.Context.TraceId == traceId);
+        Assert.Equal("checkout=canary", process.TraceStateString);
         Assert.Equal("kafka", Tag(process, "messaging.system"));
         Assert.Equal(topic, Tag(process, "messaging.destination.name"));
         Assert.Equal("process", Tag(process, "messaging.operation.type"));
