@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Herald.Consuming;
-using Herald.Contracts;
 using Herald.DeadLetters;
+using Herald.Publishing;
 using Herald.Testing;
 
 namespace Herald.Tests.Sdk;
@@ -33,7 +33,7 @@ public sealed class TracingTests
 
         ActivityTraceId traceId;
         ActivitySpanId rootId;
-        Herald.Publishing.PublishResult published;
+        PublishResult published;
         using (var request = Checkout.StartActivity("POST /signup", ActivityKind.Server)!)
         {
             request.TraceStateString = "checkout=canary";
