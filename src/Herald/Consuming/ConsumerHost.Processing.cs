@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Confluent.Kafka;
@@ -49,104 +50,6 @@ public sealed partial class ConsumerHost
         }
     }
 
-    /// <summary>
-    /// The fast path: every record of the chunk in one inbox transaction, with one query to find duplicates and one
-    /// statement to record the processed ids. Any failure rolls it all back; the chunk is then handled one record at a
-    /// time with the retry policy.
-    /// </summary>
-    /// <remarks>
-    /// Attempts are counted once for the whole batch, keyed by where it starts: a batch that crashed the process is
-    /// polled again from the same offset, finds its count above one, and takes the careful path, where every record's
-    /// attempts are counted on their own. A handler that throws here is charged one attempt before the careful path.
-    /// </remarks>
-    private async Task<bool> TryBatchAsync(ConsumerRegistration registration, List<DecodedRecord> chunk, CancellationToken cancellationToken)
-    {
-        if (chunk.Count < 2 || chunk.Any(r => r.FailureReason is not null))
-        {
-            return false;
-        }
-
-        var handleable = chunk.Where(r => r.IsHandleable).ToList();
-        if (handleable.Count == 0)
-        {
-            return true;
-        }
-
-        var first = chunk[0].Record;
-        var batchKey = BatchAttemptKey(first.Topic, first.Partition.Value, first.Offset.Value);
-        if ((await Inbox.RecordAttemptsAsync(registration.Group, [batchKey], cancellationToken).ConfigureAwait(false))[0] > 1)
-        {
-            return false;
-        }
-
-        var outcomes = new List<(DecodedRecord Record, string Outcome)>(handleable.Count);
-        DecodedRecord? running = null;
-        try
-        {
-            await using var scope = _scopes.CreateAsyncScope();
-            var handler = scope.ServiceProvider.GetRequiredService(registration.HandlerType);
-            await using var transaction = await Inbox.BeginAsync(registration.Group, cancellationToken).ConfigureAwait(false);
-            var processed = await transaction.FindProcessedAsync([.. handleable.Select(r => r.Envelope!.EventId)], cancellationToken).ConfigureAwait(false);
-            var handled = new List<Guid>(handleable.Count);
-            var seen = new HashSet<Guid>(processed);
-            foreach (var record in handleable)
-            {
-                var envelope = record.Envelope!;
-                // Already committed earlier, or the same event twice in this batch (a producer retry).
-                if (!seen.Add(envelope.EventId))
-                {
-                    outcomes.Add((record, "duplicate"));
-                    continue;
-                }
-
-                running = record;
-                var context = new EventContext(envelope, record.Record.Topic, record.Record.Partition.Value, record.Record.Offset.Value, 1, registration.Group, transaction.Connection, transaction.Transaction);
-                await registration.Invoke(handler, record.Contract!.Type, record.Event!, context, cancellationToken).ConfigureAwait(false);
-                handled.Add(envelope.EventId);
-                outcomes.Add((record, "handled"));
-                running = null;
-            }
-
-            await transaction.MarkProcessedAsync(handled, cancellationToken).ConfigureAwait(false);
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            if (running is not null)
-            {
-                // That handler really ran and failed: charge it, so its next run is attempt 2.
-                Metrics.OnFailedAttempt();
-                await Inbox.RecordAttemptsAsync(registration.Group, [running.Envelope!.EventId], cancellationToken).ConfigureAwait(false);
-                LogAttemptFailed(running.Envelope.EventType, running.Envelope.EventId, 1, registration.Retry.MaxAttempts, ex.GetType().Name, PiiMasker.Apply(ex.Message, running.PiiValues));
-            }
-
-            return false;
-        }
-
-        foreach (var (record, outcome) in outcomes)
-        {
-            var processedEvent = Processed(registration, record, outcome);
-            if (outcome == "duplicate")
-            {
-                LogDuplicate(record.Envelope!.EventType, record.Envelope.EventId, registration.Group);
-                Metrics.OnDuplicate(processedEvent);
-            }
-            else
-            {
-                Metrics.OnHandled(processedEvent);
-            }
-        }
-
-        return true;
-    }
-
-    /// <summary>A stable id for "the batch starting at this offset", stored in the attempts table like an event id.</summary>
-    private static Guid BatchAttemptKey(string topic, int partition, long offset)
-    {
-        var hash = System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes($"herald-batch:{topic}:{partition}:{offset}"));
-        return new Guid(hash.AsSpan(0, 16));
-    }
-
     /// <summary>One record with the full retry policy; returns once its outcome is committed (handled, duplicate, dead letter, skipped).</summary>
     private async Task ProcessOneAsync(ConsumerRegistration registration, DecodedRecord record, CancellationToken cancellationToken)
     {
@@ -155,9 +58,10 @@ public sealed partial class ConsumerHost
             return;
         }
 
+        using var span = ConsumerTracing.StartProcess(registration, record);
         if (record.FailureReason is { } reason)
         {
-            await DeadLetterAsync(registration, record, reason, record.FailureType, record.FailureMessage, attempts: 0, cancellationToken).ConfigureAwait(false);
+            await DeadLetterAsync(registration, record, span, reason, record.FailureType, record.FailureMessage, attempts: 0, cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -166,11 +70,11 @@ public sealed partial class ConsumerHost
         Exception? lastError = null;
         while (true)
         {
-            int attempt = (await Inbox.RecordAttemptsAsync(registration.Group, [envelope.EventId], cancellationToken).ConfigureAwait(false))[0];
+            int attempt = (await Inbox.RecordAttemptsAsync(registration.Group, [record.AttemptKey], cancellationToken).ConfigureAwait(false))[0];
             if (attempt > policy.MaxAttempts)
             {
                 // Counted before an earlier crash or failure: the limit holds across restarts.
-                await DeadLetterAsync(registration, record, DeadLetterReasons.AttemptsExhausted, lastError?.GetType().FullName,
+                await DeadLetterAsync(registration, record, span, DeadLetterReasons.AttemptsExhausted, lastError?.GetType().FullName,
                     lastError is null ? $"{attempt - 1} attempt(s) were already made (the process may have crashed while handling it)" : lastError.Message,
                     attempt - 1, cancellationToken).ConfigureAwait(false);
                 return;
@@ -193,20 +97,21 @@ public sealed partial class ConsumerHost
                     {
                         var handler = scope.ServiceProvider.GetRequiredService(registration.HandlerType);
                         var context = new EventContext(envelope, record.Record.Topic, record.Record.Partition.Value, record.Record.Offset.Value, attempt, registration.Group, transaction.Connection, transaction.Transaction);
-                        await registration.Invoke(handler, record.Contract!.Type, record.Event!, context, cancellationToken).ConfigureAwait(false);
+                        await InvokeHandlerAsync(registration, handler, record, context, cancellationToken).ConfigureAwait(false);
                         await transaction.MarkProcessedAsync(envelope.EventId, cancellationToken).ConfigureAwait(false);
                         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
                     }
                 }
 
+                ConsumerTracing.SetOutcome(span, duplicate ? ConsumerOutcomes.Duplicate : ConsumerOutcomes.Handled);
                 if (duplicate)
                 {
                     LogDuplicate(envelope.EventType, envelope.EventId, registration.Group);
-                    Metrics.OnDuplicate(Processed(registration, record, "duplicate"));
+                    Metrics.OnDuplicate(registration, record);
                 }
                 else
                 {
-                    Metrics.OnHandled(Processed(registration, record, "handled"));
+                    Metrics.OnHandled(registration, record);
                 }
 
                 return;
@@ -214,26 +119,53 @@ public sealed partial class ConsumerHost
             catch (InboxConflictException)
             {
                 // Another delivery of this event committed first: its effect exists exactly once.
+                ConsumerTracing.SetOutcome(span, ConsumerOutcomes.Duplicate);
                 LogDuplicate(envelope.EventType, envelope.EventId, registration.Group);
-                Metrics.OnDuplicate(Processed(registration, record, "duplicate"));
+                Metrics.OnDuplicate(registration, record);
                 return;
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
                 lastError = ex;
-                Metrics.OnFailedAttempt();
+                var willRetry = attempt < policy.MaxAttempts;
+                Metrics.OnFailedAttempt(registration, record, willRetry);
                 LogAttemptFailed(envelope.EventType, envelope.EventId, attempt, policy.MaxAttempts, ex.GetType().Name, PiiMasker.Apply(ex.Message, record.PiiValues));
-                if (attempt >= policy.MaxAttempts)
+                if (!willRetry)
                 {
-                    await DeadLetterAsync(registration, record, DeadLetterReasons.HandlerFailed, ex.GetType().FullName, ex.Message, attempt, cancellationToken).ConfigureAwait(false);
+                    await DeadLetterAsync(registration, record, span, DeadLetterReasons.HandlerFailed, ex.GetType().FullName, ex.Message, attempt, cancellationToken).ConfigureAwait(false);
                     return;
                 }
             }
         }
     }
 
-    /// <summary>Writes the original record to <c>&lt;topic&gt;.dlq</c> with the failure in headers (PII masked), and waits for the broker's ack.</summary>
-    private async Task DeadLetterAsync(ConsumerRegistration registration, DecodedRecord record, string reason, string? exceptionType, string? message, int attempts, CancellationToken cancellationToken)
+    /// <summary>One handler run, timed, in a span of its own that is the current activity while the handler runs.</summary>
+    private async Task InvokeHandlerAsync(ConsumerRegistration registration, object handler, DecodedRecord record, EventContext context, CancellationToken cancellationToken)
+    {
+        using var span = ConsumerTracing.StartHandler(registration, record, context.Attempt);
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            await registration.Invoke(handler, record.Contract!.Type, record.Event!, context, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            Metrics.OnHandlerRun(registration, record, Stopwatch.GetElapsedTime(started), ex);
+            ConsumerTracing.Fail(span, ex, record);
+            throw;
+        }
+
+        Metrics.OnHandlerRun(registration, record, Stopwatch.GetElapsedTime(started), error: null);
+    }
+
+    /// <summary>
+    /// Writes the original record to <c>&lt;topic&gt;.dlq</c> with the failure in headers (PII masked), and waits for the broker's ack.
+    /// </summary>
+    /// <remarks>
+    /// Every original header is kept, <c>traceparent</c> and <c>tracestate</c> included: a redriven dead letter is processed
+    /// in the trace it was published in.
+    /// </remarks>
+    private async Task DeadLetterAsync(ConsumerRegistration registration, DecodedRecord record, Activity? span, string reason, string? exceptionType, string? message, int attempts, CancellationToken cancellationToken)
     {
         var original = record.Record;
         var headers = new Headers();
@@ -262,11 +194,9 @@ public sealed partial class ConsumerHost
             new Message<string?, byte[]> { Key = original.Message.Key, Value = original.Message.Value, Headers = headers },
             cancellationToken).ConfigureAwait(false);
         LogDeadLettered(original.Topic, original.Partition.Value, original.Offset.Value, reason, attempts, masked);
-        Metrics.OnDeadLettered(Processed(registration, record, "dead-letter"));
+        ConsumerTracing.DeadLettered(span, reason, exceptionType, masked);
+        Metrics.OnDeadLettered(registration, record, reason);
     }
-
-    private static ProcessedEvent Processed(ConsumerRegistration registration, DecodedRecord record, string outcome) =>
-        new(registration.Group, record.Record.Topic, record.Record.Partition.Value, record.Record.Offset.Value, record.Envelope?.EventId, outcome);
 
     [LoggerMessage(LogLevel.Error, "Handling {Topic}[{Partition}] stopped: {ExceptionType}: {Message}; the records will be retried")]
     private partial void LogPartitionFailed(string topic, int partition, string exceptionType, string message);

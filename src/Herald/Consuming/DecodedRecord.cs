@@ -19,6 +19,9 @@ internal sealed class DecodedRecord
 
     public EventEnvelope? Envelope { get; private init; }
 
+    /// <summary>What the record's attempts are counted under: its event id, or an id of its redrive (<see cref="AttemptKeys.Redrive"/>).</summary>
+    public Guid AttemptKey { get; private init; }
+
     public EventContract? Contract { get; private init; }
 
     public object? Event { get; private init; }
@@ -87,6 +90,7 @@ internal sealed class DecodedRecord
         {
             Contract = contract,
             Event = @event,
+            AttemptKey = Header(DeadLetterHeaders.RedrivenFrom) is { } redrivenFrom ? AttemptKeys.Redrive(eventId, redrivenFrom) : eventId,
             Envelope = new EventEnvelope(eventId, eventType, version, occurredAt, Header(EnvelopeHeaders.CorrelationId), Header(EnvelopeHeaders.CausationId), record.Message.Key),
         };
     }

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Herald;
 using Herald.Consuming;
 using Herald.Contracts;
@@ -17,9 +18,9 @@ public static class HeraldServiceCollectionExtensions
         configure(builder);
         services.AddSingleton(builder.Options);
         services.AddSingleton(sp => new EventContracts(sp.GetService<ILogger<EventContracts>>()));
-        services.AddSingleton<EventPublisher>();
+        services.AddSingleton(sp => new EventPublisher(sp.GetRequiredService<HeraldOptions>(), sp.GetRequiredService<EventContracts>(), sp.GetService<IMeterFactory>()));
         services.AddSingleton<IEventPublisher>(sp => sp.GetRequiredService<EventPublisher>());
-        services.AddSingleton<ConsumerMetrics>();
+        services.AddSingleton(sp => new ConsumerMetrics(sp.GetService<IMeterFactory>()));
         services.AddSingleton<ConsumerHost>();
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<ConsumerHost>());
         return new HeraldBuilder(services);

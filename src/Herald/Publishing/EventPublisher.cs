@@ -1,23 +1,38 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Confluent.Kafka;
 using Herald.Contracts;
+using Herald.Diagnostics;
 
 namespace Herald.Publishing;
 
 /// <summary>The Confluent.Kafka-based <see cref="IEventPublisher"/>: JSON payload, envelope in headers, acks=all, idempotent.</summary>
+/// <remarks>
+/// Each publish runs in a <c>send {topic}</c> span (source <see cref="HeraldDiagnostics.PublisherSourceName"/>) whose
+/// context, or else the current activity's, is written to the record's <c>traceparent</c>/<c>tracestate</c> headers.
+/// </remarks>
 public sealed class EventPublisher : IEventPublisher, IDisposable
 {
     private readonly HeraldOptions _options;
     private readonly EventContracts _contracts;
     private readonly IProducer<string?, byte[]> _producer;
+    private readonly PublisherTelemetry _telemetry;
     private int _disposed;
 
     public EventPublisher(HeraldOptions options, EventContracts contracts)
+        : this(options, contracts, meterFactory: null)
+    {
+    }
+
+    /// <summary>Creates the publisher with its counter on the <c>Herald.Sdk</c> meter of <paramref name="meterFactory"/> (null: a process-wide meter).</summary>
+    public EventPublisher(HeraldOptions options, EventContracts contracts, IMeterFactory? meterFactory)
     {
         _options = options;
         _contracts = contracts;
+        _telemetry = new PublisherTelemetry(meterFactory);
         var config = new ProducerConfig
         {
             BootstrapServers = options.BootstrapServers,
@@ -54,13 +69,14 @@ public sealed class EventPublisher : IEventPublisher, IDisposable
             key = string.Create(CultureInfo.InvariantCulture, $"{key}#{(uint)eventId.GetHashCode() % (uint)topicOptions.HotKeyBuckets}");
         }
 
+        var correlationId = context?.CorrelationId ?? eventId.ToString();
         var headers = new Headers
         {
             { EnvelopeHeaders.EventId, Encoding.UTF8.GetBytes(eventId.ToString()) },
             { EnvelopeHeaders.EventType, Encoding.UTF8.GetBytes(contract.EventType) },
             { EnvelopeHeaders.EventVersion, Encoding.UTF8.GetBytes(contract.Version.ToString(CultureInfo.InvariantCulture)) },
             { EnvelopeHeaders.OccurredAt, Encoding.UTF8.GetBytes((context?.OccurredAt ?? DateTimeOffset.UtcNow).ToString("O", CultureInfo.InvariantCulture)) },
-            { EnvelopeHeaders.CorrelationId, Encoding.UTF8.GetBytes(context?.CorrelationId ?? eventId.ToString()) },
+            { EnvelopeHeaders.CorrelationId, Encoding.UTF8.GetBytes(correlationId) },
         };
         if (context?.CausationId is { } causation)
         {
@@ -68,8 +84,21 @@ public sealed class EventPublisher : IEventPublisher, IDisposable
         }
 
         var payload = JsonSerializer.SerializeToUtf8Bytes(@event, @event.GetType(), ContractSchema.DefaultSerializerOptions);
-        var delivery = await _producer.ProduceAsync(topic, new Message<string?, byte[]> { Key = key, Value = payload, Headers = headers }, cancellationToken).ConfigureAwait(false);
-        return new PublishResult(eventId, delivery.Topic, delivery.Partition.Value, delivery.Offset.Value);
+        using var activity = PublisherTelemetry.StartSend(topic, key, contract, @event, eventId, correlationId);
+
+        // Without a listener on the send span, the caller's trace (e.g. an ASP.NET Core request) still travels with the event.
+        TraceContextHeaders.Inject(activity ?? Activity.Current, headers);
+        try
+        {
+            var delivery = await _producer.ProduceAsync(topic, new Message<string?, byte[]> { Key = key, Value = payload, Headers = headers }, cancellationToken).ConfigureAwait(false);
+            _telemetry.Sent(activity, delivery, contract.EventType);
+            return new PublishResult(eventId, delivery.Topic, delivery.Partition.Value, delivery.Offset.Value);
+        }
+        catch (Exception ex)
+        {
+            PublisherTelemetry.Failed(activity, ex);
+            throw;
+        }
     }
 
     /// <summary>Flushes what is still in flight and closes the producer. Safe to call twice (DI and owners both may).</summary>

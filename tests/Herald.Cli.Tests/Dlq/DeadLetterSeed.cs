@@ -3,11 +3,15 @@ using System.Text;
 using System.Text.Json;
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
+using Herald.Contracts;
 using Herald.DeadLetters;
 
 namespace Herald.Cli.Tests.Dlq;
 
-/// <summary>Writes dead letters the way the SDK's consumer host will (headers from <see cref="DeadLetterHeaders"/>) and reads topics back.</summary>
+/// <summary>
+/// Writes dead letters the way the SDK's consumer host does (the publisher's envelope and trace context headers, then the
+/// <see cref="DeadLetterHeaders"/>) and reads topics back.
+/// </summary>
 internal sealed class DeadLetterSeed(string bootstrap)
 {
     public static string UniqueTopic() => "orders-" + Guid.NewGuid().ToString("N")[..12];
@@ -30,8 +34,12 @@ internal sealed class DeadLetterSeed(string bootstrap)
         {
             var headers = new Headers
             {
-                { "herald.event_type", Encoding.UTF8.GetBytes("OrderPlaced") },
-                { "traceparent", Encoding.UTF8.GetBytes($"00-trace-{i}-01") },
+                { EnvelopeHeaders.EventId, Encoding.UTF8.GetBytes(Guid.CreateVersion7().ToString()) },
+                { EnvelopeHeaders.EventType, Encoding.UTF8.GetBytes("OrderPlaced") },
+                { EnvelopeHeaders.EventVersion, Encoding.UTF8.GetBytes("1") },
+                { EnvelopeHeaders.OccurredAt, Encoding.UTF8.GetBytes($"2026-11-26T05:5{i % 10}:00.0000000+00:00") },
+                { EnvelopeHeaders.CorrelationId, Encoding.UTF8.GetBytes($"checkout-{i}") },
+                { "traceparent", Encoding.UTF8.GetBytes(TraceParent(i)) },
                 { DeadLetterHeaders.Reason, Encoding.UTF8.GetBytes(reason) },
                 { DeadLetterHeaders.ExceptionType, Encoding.UTF8.GetBytes("System.TimeoutException") },
                 { DeadLetterHeaders.ExceptionMessage, Encoding.UTF8.GetBytes("payment service timed out for customer ***") },
@@ -66,6 +74,13 @@ internal sealed class DeadLetterSeed(string bootstrap)
     }
 
     public static string Payload(int i) => $"{{\"orderId\":\"order-{i}\",\"amount\":{i}.5}}";
+
+    /// <summary>The W3C trace context the publisher of dead letter <paramref name="i"/> wrote.</summary>
+    public static string TraceParent(int i) => string.Create(CultureInfo.InvariantCulture, $"00-4bf92f3577b34da6a3ce929d0e0e{i + 1:x4}-00f067aa0ba9{i + 1:x4}-01");
+
+    /// <summary>The headers the SDK's publisher writes, in its order, followed by the trace context.</summary>
+    public static readonly string[] PublisherHeaders =
+        [EnvelopeHeaders.EventId, EnvelopeHeaders.EventType, EnvelopeHeaders.EventVersion, EnvelopeHeaders.OccurredAt, EnvelopeHeaders.CorrelationId, "traceparent"];
 
     /// <summary>Every record of partition 0 of <paramref name="topic"/> that exists now.</summary>
     public IReadOnlyList<ConsumeResult<string, string>> ReadAll(string topic)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Herald.Cli.Tests.EndToEnd;
+using Herald.Contracts;
 using Herald.DeadLetters;
 
 namespace Herald.Cli.Tests.Dlq;
@@ -108,7 +109,7 @@ public sealed class DlqCommandTests(BrokerFixture broker) : IClassFixture<Broker
         Assert.Equal("utf-8", root.GetProperty("payload").GetProperty("encoding").GetString());
         Assert.Equal("order-0", root.GetProperty("key").GetProperty("text").GetString());
         Assert.Contains(root.GetProperty("deadLetterHeaders").EnumerateArray(), h => h.GetProperty("key").GetString() == DeadLetterHeaders.ConsumerGroup && h.GetProperty("value").GetString() == "billing");
-        Assert.Equal(["herald.event_type", "traceparent"], root.GetProperty("headers").EnumerateArray().Select(h => h.GetProperty("key").GetString()));
+        Assert.Equal(DeadLetterSeed.PublisherHeaders, root.GetProperty("headers").EnumerateArray().Select(h => h.GetProperty("key").GetString()));
     }
 
     [Fact]
@@ -174,8 +175,9 @@ public sealed class DlqCommandTests(BrokerFixture broker) : IClassFixture<Broker
         Assert.Equal(DeadLetterSeed.Payload(1), record.Message.Value);
         Assert.Equal($"{dlq}:0:1", DeadLetterSeed.Header(record, DeadLetterHeaders.RedrivenFrom));
         Assert.Equal("payment service fixed (INC-42)", DeadLetterSeed.Header(record, DeadLetterHeaders.RedriveReason));
-        Assert.Equal("00-trace-1-01", DeadLetterSeed.Header(record, "traceparent"));
-        Assert.Equal("OrderPlaced", DeadLetterSeed.Header(record, "herald.event_type"));
+        Assert.Equal(DeadLetterSeed.TraceParent(1), DeadLetterSeed.Header(record, "traceparent"));
+        Assert.Equal("OrderPlaced", DeadLetterSeed.Header(record, EnvelopeHeaders.EventType));
+        Assert.Equal(DeadLetterSeed.PublisherHeaders, record.Message.Headers.Select(h => h.Key).Where(k => !k.StartsWith("herald.redrive.", StringComparison.Ordinal)));
         Assert.DoesNotContain(record.Message.Headers, h => h.Key.StartsWith("herald.dlq.", StringComparison.Ordinal));
 
         var audit = Assert.Single(Seed.AuditRecords(dlq));

@@ -57,3 +57,23 @@ public sealed class FailingHandler : IEventHandler<UserCreated>
         throw new InvalidOperationException($"mail server rejected {@event.Email}");
     }
 }
+
+/// <summary>Fails the first <see cref="FailFirst"/> runs for a user (tests register unique user ids), then succeeds.</summary>
+public sealed class FlakyHandler : IEventHandler<UserCreated>
+{
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> FailuresLeft = new();
+
+    /// <summary>Makes the next <paramref name="runs"/> runs for <paramref name="userId"/> throw.</summary>
+    public static void FailFirst(string userId, int runs) => FailuresLeft[userId] = runs;
+
+    public Task HandleAsync(UserCreated @event, EventContext context, CancellationToken cancellationToken)
+    {
+        if (FailuresLeft.TryGetValue(@event.UserId, out var left) && left > 0)
+        {
+            FailuresLeft[@event.UserId] = left - 1;
+            throw new TimeoutException($"the mail server did not answer for {@event.Email}");
+        }
+
+        return Task.CompletedTask;
+    }
+}
