@@ -3,7 +3,7 @@ using Herald.Benchmarks.E2e;
 
 namespace Herald.Benchmarks;
 
-/// <summary>Entry point of the perf rig: <c>e2e</c> runs the end-to-end comparison, <c>consumer</c> the consumer host, <c>micro</c> the BenchmarkDotNet suite.</summary>
+/// <summary>Entry point of the perf rig: <c>e2e</c> runs the end-to-end comparison, <c>consumer</c> the consumer host, <c>metrics</c> the <c>/metrics</c> scrape, <c>micro</c> the BenchmarkDotNet suite.</summary>
 public static class Program
 {
     /// <summary>Dispatches to a subcommand.</summary>
@@ -23,6 +23,8 @@ public static class Program
                 return await EventStore.EventStoreCommand.RunAsync(rest).ConfigureAwait(false);
             case "cdc":
                 return await Cdc.CdcCommand.RunAsync(rest).ConfigureAwait(false);
+            case "metrics":
+                return await Metrics.MetricsCommand.RunAsync(rest).ConfigureAwait(false);
             case "micro":
                 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(rest);
                 return 0;
@@ -54,6 +56,9 @@ public static class Program
           cdc     CDC capture from PostgreSQL: snapshot and streaming rows/s until the broker acknowledged
                   every record, commit-to-consumer latency p50/p99 at a fixed rate
                   (--rows 200000 --rate 1000 --seconds 10).
+          metrics `/metrics` with 1,000 lagging partitions and 100 groups: scrape latency p50/p95/p99, reads
+                  per scrape, and the e2e produce/consume throughput with a scrape every second vs none
+                  (--topics 100 --partitions-per-topic 10 --groups 100 --scrapes 500; `metrics --help`).
           micro   BenchmarkDotNet micro-benchmarks of the protocol codec; any BenchmarkDotNet
                   arguments follow, e.g. `micro --filter '*'`.
         """;

@@ -75,6 +75,13 @@ public sealed class ChildProcess : IAsyncDisposable
         return child;
     }
 
+    /// <summary>User plus system CPU time the process has used so far.</summary>
+    public TimeSpan CpuTime()
+    {
+        _process.Refresh();
+        return _process.TotalProcessorTime;
+    }
+
     /// <summary>Peak resident set size (VmHWM) in bytes, or null once the process has exited.</summary>
     public long? PeakRssBytes() => ProcessMemory.PeakRssBytes(_process.Id);
 

@@ -11,8 +11,14 @@ public abstract class HeraldHost : IAsyncDisposable
     /// <summary>The Kafka bootstrap address.</summary>
     public abstract string Bootstrap { get; }
 
+    /// <summary>The HTTP listener (<c>/health</c>, <c>/metrics</c>).</summary>
+    public abstract Uri HttpAddress { get; }
+
     /// <summary>The broker's peak RSS, or null when it shares the rig's process.</summary>
     public abstract long? PeakRssBytes();
+
+    /// <summary>CPU time the broker has used so far, or null when it shares the rig's process.</summary>
+    public abstract TimeSpan? CpuTime();
 
     /// <inheritdoc />
     public abstract ValueTask DisposeAsync();
@@ -28,13 +34,14 @@ public abstract class HeraldHost : IAsyncDisposable
 
         var ports = Scratch.FreePorts(3);
         string kafka = Listen(ports[0]);
+        string http = Listen(ports[1]);
         var child = await ChildProcess.StartAsync(
             executable,
-            ["serve", "--data", dataDirectory, "--kafka", kafka, "--http", Listen(ports[1]), "--registry", Listen(ports[2])],
+            ["serve", "--data", dataDirectory, "--kafka", kafka, "--http", http, "--registry", Listen(ports[2])],
             line => line.StartsWith("herald ready", StringComparison.Ordinal),
             TimeSpan.FromSeconds(60),
             cancellationToken).ConfigureAwait(false);
-        return new ProcessHost(child, kafka);
+        return new ProcessHost(child, kafka, new Uri("http://" + http));
     }
 
     /// <summary>Starts a <see cref="HeraldServer"/> inside the rig (warnings only in its log).</summary>
@@ -55,11 +62,15 @@ public abstract class HeraldHost : IAsyncDisposable
 
     private static string Listen(int port) => "127.0.0.1:" + port.ToString(CultureInfo.InvariantCulture);
 
-    private sealed class ProcessHost(ChildProcess child, string bootstrap) : HeraldHost
+    private sealed class ProcessHost(ChildProcess child, string bootstrap, Uri httpAddress) : HeraldHost
     {
         public override string Bootstrap => bootstrap;
 
+        public override Uri HttpAddress => httpAddress;
+
         public override long? PeakRssBytes() => child.PeakRssBytes();
+
+        public override TimeSpan? CpuTime() => child.CpuTime();
 
         public override ValueTask DisposeAsync() => child.DisposeAsync();
     }
@@ -68,7 +79,11 @@ public abstract class HeraldHost : IAsyncDisposable
     {
         public override string Bootstrap => server.KafkaBootstrap;
 
+        public override Uri HttpAddress => server.HttpAddress;
+
         public override long? PeakRssBytes() => null;
+
+        public override TimeSpan? CpuTime() => null;
 
         public override ValueTask DisposeAsync() => server.DisposeAsync();
     }

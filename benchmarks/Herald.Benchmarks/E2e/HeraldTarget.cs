@@ -16,7 +16,11 @@ public sealed partial class HeraldTarget(E2eOptions options) : IBenchmarkTarget
     /// <inheritdoc />
     public string Name => options.Herald == HeraldMode.InProcess ? "Herald (in-process)" : "Herald";
 
-    private string Bootstrap => _host?.Bootstrap ?? throw new InvalidOperationException("not started");
+    /// <summary>The broker's Kafka bootstrap address, once started.</summary>
+    public string Bootstrap => _host?.Bootstrap ?? throw new InvalidOperationException("not started");
+
+    /// <summary>The broker's HTTP listener (<c>/metrics</c>), once started.</summary>
+    public Uri HttpAddress => _host?.HttpAddress ?? throw new InvalidOperationException("not started");
 
     /// <inheritdoc />
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -36,6 +40,9 @@ public sealed partial class HeraldTarget(E2eOptions options) : IBenchmarkTarget
 
     /// <inheritdoc />
     public long? PeakRssBytes() => _host?.PeakRssBytes();
+
+    /// <summary>CPU time the broker has used so far, or null in-process (where it cannot be told apart from the rig).</summary>
+    public TimeSpan? BrokerCpuTime() => _host?.CpuTime();
 
     /// <summary>The producer settings: librdkafka defaults except acks=all (and linger for the latency run).</summary>
     private ProducerConfig ProducerConfig(double? lingerMs = null)
