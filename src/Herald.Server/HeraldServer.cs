@@ -5,8 +5,10 @@ using Herald.Broker.Network;
 using Herald.Registry;
 using Herald.Registry.Api;
 using Herald.Registry.Formats;
+using Herald.WebConsole;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -92,6 +94,11 @@ public sealed class HeraldServer : IAsyncDisposable
             new SchemaFormats(SchemaFormatCatalog.All),
             sp.GetRequiredService<ILoggerFactory>().CreateLogger<SchemaRegistry>()));
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
+        builder.Services.AddHeraldConsole(options.Console);
+
+        // The console's antiforgery tokens are signed with these keys; kept with the data so a restart keeps open forms valid.
+        builder.Services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataDirectory, "console-keys")));
+        builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
 
         ListenOptions? kafkaListener = null;
         ListenOptions? httpListener = null;
@@ -128,6 +135,7 @@ public sealed class HeraldServer : IAsyncDisposable
             topics = broker.Topics.All.Count,
         }));
         app.MapMonitoring(broker, registry);
+        app.MapHeraldConsole();
 
         try
         {

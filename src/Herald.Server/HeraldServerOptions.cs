@@ -36,6 +36,9 @@ public sealed record HeraldServerOptions
     /// <summary><c>advertised.listeners</c> host: what Metadata tells clients to connect to. Default: the listen host.</summary>
     public string? AdvertisedHost { get; init; }
 
+    /// <summary>How the web console samples the history behind its charts.</summary>
+    public Herald.WebConsole.ConsoleOptions Console { get; init; } = new();
+
     /// <summary>Adjusts logging (providers, levels); the default logs one line per event to the console.</summary>
     public Action<ILoggingBuilder>? ConfigureLogging { get; init; }
 }

@@ -1,0 +1,46 @@
+// Herald console: draws every .chart-canvas from its data-series-url with uPlot and refreshes it.
+(function () {
+  "use strict";
+  const refreshMs = 5000;
+
+  function toUplotData(series) {
+    const data = [series.times];
+    for (const s of series.values) data.push(s.values);
+    return data;
+  }
+
+  async function draw(element) {
+    const response = await fetch(element.dataset.seriesUrl, { headers: { Accept: "application/json" } });
+    if (!response.ok) return;
+    const series = await response.json();
+    element.dataset.points = String(series.times.length);
+    const unit = element.dataset.unit || "";
+    const data = toUplotData(series);
+    if (element._plot) {
+      element._plot.setData(data);
+      return;
+    }
+    const colors = ["#2563eb", "#dc2626", "#059669", "#d97706"];
+    const options = {
+      width: Math.max(280, element.clientWidth || 600),
+      height: 220,
+      series: [{}].concat(series.values.map((s, i) => ({ label: s.label, stroke: colors[i % colors.length], width: 2 }))),
+      axes: [{}, { label: unit, size: 60 }],
+    };
+    element._plot = new uPlot(options, data, element);
+  }
+
+  function drawAll() {
+    document.querySelectorAll(".chart-canvas[data-series-url]").forEach((el) => draw(el).catch(() => {}));
+  }
+
+  document.addEventListener("DOMContentLoaded", () => {
+    drawAll();
+    setInterval(drawAll, refreshMs);
+    window.addEventListener("resize", () => {
+      document.querySelectorAll(".chart-canvas").forEach((el) => {
+        if (el._plot) el._plot.setSize({ width: Math.max(280, el.clientWidth), height: 220 });
+      });
+    });
+  });
+})();
