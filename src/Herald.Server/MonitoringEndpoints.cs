@@ -27,7 +27,12 @@ public static class MonitoringEndpoints
         ArgumentNullException.ThrowIfNull(routes);
         ArgumentNullException.ThrowIfNull(broker);
         ArgumentNullException.ThrowIfNull(registry);
-        routes.MapGet("/metrics", () => Results.Text(PrometheusMetrics.Render(broker, registry), PrometheusMetrics.ContentType));
+        routes.MapGet("/metrics", async (HttpContext context) =>
+        {
+            context.Response.ContentType = PrometheusMetrics.ContentType;
+            PrometheusMetrics.Render(broker, registry, context.Response.BodyWriter);
+            await context.Response.BodyWriter.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+        });
         routes.MapGet("/api/v1/groups", () => Results.Json(new { GeneratedAt = DateTimeOffset.UtcNow, Groups = broker.ConsumerLag.GetAll() }, Json));
         routes.MapGet("/api/v1/groups/{group}", (string group) => broker.ConsumerLag.Get(group) is { } lag
             ? Results.Json(lag, Json)

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Reflection;
 using System.Text;
@@ -22,15 +23,16 @@ internal static class PrometheusMetrics
     private static readonly string Version =
         typeof(PrometheusMetrics).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
 
-    public static string Render(KafkaBroker broker, SchemaRegistry registry)
+    /// <summary>Writes one scrape's exposition to <paramref name="output"/>.</summary>
+    public static void Render(KafkaBroker broker, SchemaRegistry registry, IBufferWriter<byte> output)
     {
-        var text = new MetricsText(new StringBuilder(16 * 1024));
+        var text = new MetricsText(output);
         text.Family("herald_build_info", "gauge", "Always 1; the version label says which Herald answers.");
-        text.Sample("herald_build_info", 1, ("version", Version));
+        text.Sample("herald_build_info", 1L, ("version", Version));
 
         var topics = broker.Topics.All.OrderBy(t => t.Name, StringComparer.Ordinal).ToList();
         text.Family("herald_topics", "gauge", "Topics on this broker.");
-        text.Sample("herald_topics", topics.Count);
+        text.Sample("herald_topics", (long)topics.Count);
         text.Family("herald_connections", "gauge", "Open Kafka client connections.");
         text.Sample("herald_connections", broker.Metrics.Connections);
 
@@ -45,7 +47,14 @@ internal static class PrometheusMetrics
         }
 
         WriteRequestLatency(text, broker.Metrics.RequestLatency);
-        return text.ToString();
+    }
+
+    /// <summary>One scrape's exposition as text (tests and tools).</summary>
+    public static string Render(KafkaBroker broker, SchemaRegistry registry)
+    {
+        var buffer = new ArrayBufferWriter<byte>(16 * 1024);
+        Render(broker, registry, buffer);
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
     private static void WriteTopics(MetricsText text, List<Broker.Topics.Topic> topics)
@@ -87,7 +96,7 @@ internal static class PrometheusMetrics
             var partitions = topic.Partitions;
             for (var p = 0; p < partitions.Count; p++)
             {
-                write(topic.Name, p.ToString(CultureInfo.InvariantCulture), partitions[p]);
+                write(topic.Name, PartitionLabel(p), partitions[p]);
             }
         }
     }
@@ -95,40 +104,46 @@ internal static class PrometheusMetrics
     private static void WriteGroups(MetricsText text, ConsumerLagMonitor monitor)
     {
         var groups = monitor.GetAll();
-        (string Name, string Help, Func<PartitionLag, double?> Value)[] perPartition =
+        (string Name, string Help, Func<PartitionLag, long?> Value)[] offsets =
         [
             ("herald_consumer_group_committed_offset", "The group's committed offset (absent when it never committed on the partition).", p => p.CommittedOffset),
             ("herald_consumer_group_lag_messages", "End offset minus committed offset, at least 0; 0 when only control records remain.", p => p.LagMessages),
-            ("herald_consumer_group_lag_seconds", "Now minus the broker append time of the first data record at or after the committed offset; 0 when none.", p => p.LagSeconds),
         ];
-        foreach (var (name, help, value) in perPartition)
+        foreach (var (name, help, value) in offsets)
         {
             text.Family(name, "gauge", help);
-            foreach (var group in groups)
+            ForEachCommitted(groups, value, (group, partition, v) => text.Sample(name, v, ("group", group), ("topic", partition.Topic), ("partition", PartitionLabel(partition.Partition))));
+        }
+
+        const string Seconds = "herald_consumer_group_lag_seconds";
+        text.Family(Seconds, "gauge", "Now minus the broker append time of the first data record at or after the committed offset; 0 when none.");
+        foreach (var group in groups)
+        {
+            foreach (var partition in group.Partitions)
             {
-                foreach (var partition in group.Partitions)
+                if (partition.LagSeconds is { } seconds)
                 {
-                    if (value(partition) is { } v)
-                    {
-                        text.Sample(name, v, ("group", group.Group), ("topic", partition.Topic), ("partition", partition.Partition.ToString(CultureInfo.InvariantCulture)));
-                    }
+                    text.Sample(Seconds, seconds, ("group", group.Group), ("topic", partition.Topic), ("partition", PartitionLabel(partition.Partition)));
                 }
             }
         }
 
-        (string Name, string Help, Func<GroupLag, double> Value)[] perGroup =
-        [
-            ("herald_consumer_group_max_lag_messages", "The group's largest partition lag in messages.", g => g.MaxLagMessages),
-            ("herald_consumer_group_max_lag_seconds", "The group's largest partition lag in seconds.", g => g.MaxLagSeconds),
-            ("herald_consumer_group_members", "Members in the group's current generation.", g => g.Members.Count),
-        ];
-        foreach (var (name, help, value) in perGroup)
+        text.Family("herald_consumer_group_max_lag_messages", "gauge", "The group's largest partition lag in messages.");
+        foreach (var group in groups)
         {
-            text.Family(name, "gauge", help);
-            foreach (var group in groups)
-            {
-                text.Sample(name, value(group), ("group", group.Group));
-            }
+            text.Sample("herald_consumer_group_max_lag_messages", group.MaxLagMessages, ("group", group.Group));
+        }
+
+        text.Family("herald_consumer_group_max_lag_seconds", "gauge", "The group's largest partition lag in seconds.");
+        foreach (var group in groups)
+        {
+            text.Sample("herald_consumer_group_max_lag_seconds", group.MaxLagSeconds, ("group", group.Group));
+        }
+
+        text.Family("herald_consumer_group_members", "gauge", "Members in the group's current generation.");
+        foreach (var group in groups)
+        {
+            text.Sample("herald_consumer_group_members", (long)group.Members.Count, ("group", group.Group));
         }
 
         text.Family("herald_consumer_group_lost_messages_total", "counter", "Records retention deleted before the group read them.");
@@ -137,6 +152,26 @@ internal static class PrometheusMetrics
             text.Sample("herald_consumer_group_lost_messages_total", messages, ("group", group), ("topic", topic));
         }
     }
+
+    private static void ForEachCommitted(IReadOnlyList<GroupLag> groups, Func<PartitionLag, long?> value, Action<string, PartitionLag, long> write)
+    {
+        foreach (var group in groups)
+        {
+            foreach (var partition in group.Partitions)
+            {
+                if (value(partition) is { } v)
+                {
+                    write(group.Group, partition, v);
+                }
+            }
+        }
+    }
+
+    /// <summary>Partition numbers as label text; the first few are cached because every partition series repeats them.</summary>
+    private static string PartitionLabel(int partition) =>
+        (uint)partition < (uint)PartitionLabels.Length ? PartitionLabels[partition] : partition.ToString(CultureInfo.InvariantCulture);
+
+    private static readonly string[] PartitionLabels = [.. Enumerable.Range(0, 1024).Select(p => p.ToString(CultureInfo.InvariantCulture))];
 
     private static void WriteDeadLetters(MetricsText text, IReadOnlyList<DeadLetterQueueState> queues, List<Broker.Topics.Topic> topics)
     {
@@ -165,6 +200,9 @@ internal static class PrometheusMetrics
         }
     }
 
+    private static readonly string[] BucketLabels =
+        [.. RequestLatencyHistogram.Bounds.Select(b => b.ToString(CultureInfo.InvariantCulture)), "+Inf"];
+
     private static void WriteRequestLatency(MetricsText text, RequestLatencyHistogram histogram)
     {
         const string Name = "herald_request_duration_seconds";
@@ -174,8 +212,7 @@ internal static class PrometheusMetrics
             var api = BrokerMetrics.ApiName(apiKey);
             for (var i = 0; i < counts.Length; i++)
             {
-                var le = i < RequestLatencyHistogram.Bounds.Length ? RequestLatencyHistogram.Bounds[i].ToString(CultureInfo.InvariantCulture) : "+Inf";
-                text.Sample(Name + "_bucket", counts[i], ("api", api), ("le", le));
+                text.Sample(Name + "_bucket", counts[i], ("api", api), ("le", BucketLabels[i]));
             }
 
             text.Sample(Name + "_sum", sum, ("api", api));

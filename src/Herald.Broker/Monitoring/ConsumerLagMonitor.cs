@@ -84,7 +84,17 @@ public sealed class ConsumerLagMonitor
             committed[(topic, partition)] = offset;
         }
 
-        var keys = committed.Keys.Union(owners.Keys).OrderBy(k => k.Item1, StringComparer.Ordinal).ThenBy(k => k.Item2);
+        var keys = new List<(string Topic, int Partition)>(committed.Count + owners.Count);
+        keys.AddRange(committed.Keys);
+        foreach (var owned in owners.Keys)
+        {
+            if (!committed.ContainsKey(owned))
+            {
+                keys.Add(owned);
+            }
+        }
+
+        keys.Sort(static (a, b) => string.CompareOrdinal(a.Topic, b.Topic) is var byTopic and not 0 ? byTopic : a.Partition.CompareTo(b.Partition));
         var partitions = new List<PartitionLag>();
         long total = 0, maxLag = 0;
         double maxSeconds = 0;
