@@ -118,6 +118,8 @@ public sealed class GroupsPageTests(ConsoleFixture fixture)
             await Assertions.Expect(plan.Locator("tr[data-partition='0'] td.current")).ToHaveTextAsync("8");
             await Assertions.Expect(plan.Locator("tr[data-partition='0'] td.new")).ToHaveTextAsync("3");
             Assert.Equal(8, await _seed.CommittedAsync(group, topic, 0));
+            await page.GetByLabel("Reason").FillAsync("replay the last five after the fix for #42");
+            await ScreenshotAsync(console, "group-reset-preview.png");
 
             await page.GetByLabel("Reason").FillAsync("   ");
             await page.GetByRole(AriaRole.Button, new() { Name = "Apply reset" }).ClickAsync();
@@ -127,7 +129,11 @@ public sealed class GroupsPageTests(ConsoleFixture fixture)
 
             await page.GetByLabel("Reason").FillAsync("replay the last five after the fix for #42");
             await page.GetByRole(AriaRole.Button, new() { Name = "Apply reset" }).ClickAsync();
-            await Assertions.Expect(page.GetByTestId("reset-applied")).ToContainTextAsync($"Reset 1 partition(s) of '{group}' on {topic}");
+            var applied = page.GetByTestId("reset-applied");
+            await Assertions.Expect(applied).ToContainTextAsync($"Reset {group} on {topic} to shift-by -5 by anonymous@");
+            await Assertions.Expect(applied).ToContainTextAsync("because: “replay the last five after the fix for #42”");
+            await Assertions.Expect(applied).ToContainTextAsync("partition 0 from 8 to 3");
+            await ScreenshotAsync(console, "group-reset-applied.png");
             Assert.Equal(3, await _seed.CommittedAsync(group, topic, 0));
             await Assertions.Expect(Row(page, topic, 0).Locator("td.committed")).ToHaveTextAsync("3");
 
@@ -145,6 +151,13 @@ public sealed class GroupsPageTests(ConsoleFixture fixture)
             await page.ReloadAsync();
             Assert.Equal(3, await _seed.CommittedAsync(group, topic, 0));
             Assert.Single(_seed.AuditRecords(group));
+
+            // The result is read back from the audit record, so a hand-made link shows no result.
+            foreach (var offset in new[] { "abc", "999999999", "-1" })
+            {
+                await console.GotoAsync($"/groups/{group}?audit={offset}");
+                Assert.Equal(0, await page.GetByTestId("reset-applied").CountAsync());
+            }
         });
     }
 
@@ -260,9 +273,17 @@ public sealed class GroupsPageTests(ConsoleFixture fixture)
         Assert.True(Math.Abs(value - expected) <= 5, $"page shows {shown} s, the API {expected} s");
     }
 
-    /// <summary>Saves the page for docs/console/ (the lead merges them into docs/console.md).</summary>
+    /// <summary>
+    /// Saves the page to docs/console/ when <c>HERALD_CONSOLE_SCREENSHOTS=1</c>, so ordinary test runs leave the tracked
+    /// screenshots alone.
+    /// </summary>
     private static async Task ScreenshotAsync(ConsolePage console, string name)
     {
+        if (Environment.GetEnvironmentVariable("HERALD_CONSOLE_SCREENSHOTS") != "1")
+        {
+            return;
+        }
+
         var root = new DirectoryInfo(AppContext.BaseDirectory);
         while (root is not null && !File.Exists(Path.Combine(root.FullName, "Herald.slnx")))
         {

@@ -42,6 +42,38 @@ public sealed class AuditLog(KafkaBroker broker)
             : throw new InvalidOperationException($"cannot append to the audit topic {Topic}: {result.ErrorMessage ?? result.Error.ToString()}");
     }
 
+    /// <summary>The JSON value of the audit record at <paramref name="offset"/> on partition 0, or null when there is none (or it is not JSON).</summary>
+    public JsonElement? Read(long offset)
+    {
+        if (offset < 0 || broker.Topics.Find(Topic)?.Partition(0) is not { } log)
+        {
+            return null;
+        }
+
+        using var read = log.Read(offset, 64 * 1024);
+        if (read.Error != ErrorCode.None || !RecordBatchHeader.TryParse(read.Records.Span, out var header) || header.TotalSize > read.Records.Length)
+        {
+            return null;
+        }
+
+        var records = new List<BatchRecord>();
+        if (header.IsControl || !RecordReader.TryRead(read.Records[..header.TotalSize], records)
+            || records.FirstOrDefault(r => r.Offset == offset) is not { Value: { } value })
+        {
+            return null;
+        }
+
+        try
+        {
+            using var json = JsonDocument.Parse(value);
+            return json.RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Who is acting: the authenticated user's name, or <c>anonymous@</c> and the client's address.</summary>
     public static string Who(HttpContext context)
     {
