@@ -1,10 +1,13 @@
 using System.Reflection;
+using Herald.WebConsole.Audit;
 using Herald.WebConsole.Components;
+using Herald.WebConsole.Groups;
 using Herald.WebConsole.History;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Herald.WebConsole;
 
@@ -18,6 +21,7 @@ public static class ConsoleEndpoints
         services.AddSingleton(options ?? new ConsoleOptions());
         services.AddRazorComponents();
         services.AddAntiforgery();
+        services.TryAddSingleton<AuditLog>();
         services.AddSingleton<ConsoleHistory>();
         services.AddHostedService(sp => sp.GetRequiredService<ConsoleHistory>());
         return services;
@@ -32,6 +36,7 @@ public static class ConsoleEndpoints
         app.MapGet("/console/series/overview", (ConsoleHistory history) => Results.Json(history.Overview(), ConsoleJson.Options));
         app.MapGet("/console/series/topics/{topic}", (string topic, ConsoleHistory history) => Results.Json(history.Topic(topic), ConsoleJson.Options));
         app.MapGet("/console/series/groups/{group}", (string group, ConsoleHistory history) => Results.Json(history.Group(group), ConsoleJson.Options));
+        app.MapConsoleGroups();
         app.MapRazorComponents<App>();
         return app;
     }

@@ -5,6 +5,7 @@ using Confluent.Kafka;
 using Confluent.Kafka.Admin;
 using Herald.Cli.Groups;
 using Herald.Cli.Kafka;
+using OffsetResetTarget = Herald.Broker.Groups.OffsetResetTarget;
 using Spectre.Console;
 using static Herald.Cli.Monitoring.GroupSummary;
 
@@ -48,10 +49,10 @@ internal sealed partial class GroupsCommand
         });
         command.SetAction(async (result, cancellationToken) =>
         {
-            ResetTarget target = result.GetValue(toEarliest) ? new ResetTarget.Earliest()
-                : result.GetValue(toLatest) ? new ResetTarget.Latest()
-                : result.GetValue(toDatetime) is { } time ? new ResetTarget.AtTime(ParseTime(time)!.Value)
-                : new ResetTarget.ShiftBy(result.GetValue(shiftBy)!.Value);
+            OffsetResetTarget target = result.GetValue(toEarliest) ? new OffsetResetTarget.Earliest()
+                : result.GetValue(toLatest) ? new OffsetResetTarget.Latest()
+                : result.GetValue(toDatetime) is { } time ? new OffsetResetTarget.AtTime(ParseTime(time)!.Value)
+                : new OffsetResetTarget.ShiftBy(result.GetValue(shiftBy)!.Value);
             var groupId = result.GetValue(group)!;
             var topicName = result.GetValue(topic)!;
             var apply = result.GetValue(execute);
@@ -87,7 +88,7 @@ internal sealed partial class GroupsCommand
         return command;
     }
 
-    private static async Task<OffsetResetPlan> ResetAsync(KafkaClients clients, string group, string topic, ResetTarget target, bool apply, CancellationToken cancellationToken)
+    private static async Task<OffsetResetPlan> ResetAsync(KafkaClients clients, string group, string topic, OffsetResetTarget target, bool apply, CancellationToken cancellationToken)
     {
         using var admin = clients.CreateAdmin();
         var groups = new GroupAdmin(clients, admin);
@@ -103,7 +104,7 @@ internal sealed partial class GroupsCommand
         var current = await groups.CommittedAsync(group, topic, partitions, cancellationToken).ConfigureAwait(false);
         var start = await groups.ListOffsetsAsync(topic, partitions, OffsetSpec.Earliest(), cancellationToken).ConfigureAwait(false);
         var end = await groups.ListOffsetsAsync(topic, partitions, OffsetSpec.Latest(), cancellationToken).ConfigureAwait(false);
-        var atTime = target is ResetTarget.AtTime at
+        var atTime = target is OffsetResetTarget.AtTime at
             ? await groups.ListOffsetsAsync(topic, partitions, OffsetSpec.ForTimestamp(at.Time.ToUnixTimeMilliseconds()), cancellationToken).ConfigureAwait(false)
             : null;
 
