@@ -24,9 +24,10 @@ public sealed class TopicsPageTests(ConsoleFixture fixture)
         await producer.ProduceAsync(topic, new Message<string, string> { Key = "k", Value = "first" });
         var producing = Task.Run(async () =>
         {
-            while (!stop.IsCancellationRequested)
+            for (var i = 0; !stop.IsCancellationRequested; i++)
             {
-                producer.Produce(topic, new Message<string, string> { Key = "k", Value = "tick" });
+                var value = $$"""{"orderId": "o-{{i}}", "amount": {{i % 97}}.5, "currency": "EUR"}""";
+                producer.Produce(topic, new Message<string, string> { Key = "o-" + i, Value = value });
                 await Task.Delay(50);
             }
         });
@@ -40,7 +41,16 @@ public sealed class TopicsPageTests(ConsoleFixture fixture)
                 await ReloadUntilAsync(console, $"/topics?q={topic}", async () => await rate.CountAsync() == 1 && Number(await rate.InnerTextAsync()) > 0);
                 Assert.Equal("Topics · Herald", await console.Page.TitleAsync());
                 Assert.Equal(1, await console.Page.Locator("h1").CountAsync());
-                await Screenshot(console, "topics.png");
+                if (ScreenshotFolder is not null)
+                {
+                    await SeedNeighboursAsync();
+                    await console.GotoAsync("/topics?sort=rate");
+                    await Screenshot(console, "topics.png");
+                    await console.GotoAsync("/topics/" + topic);
+                    var points = new System.Text.RegularExpressions.Regex("^([5-9]|[1-9][0-9]+)$");
+                    await Assertions.Expect(console.Page.Locator(".chart-canvas")).ToHaveAttributeAsync("data-points", points, new() { Timeout = 30_000 });
+                    await Screenshot(console, "topic.png");
+                }
             });
         }
         finally
@@ -92,12 +102,42 @@ public sealed class TopicsPageTests(ConsoleFixture fixture)
                 Assert.Equal(await headers.CountAsync(), await console.Page.Locator("main table:not(.u-legend) th[scope=col]").CountAsync());
                 var overflow = await console.Page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth > window.innerWidth + 1");
                 Assert.False(overflow, "the page scrolls sideways");
-                if (!phone)
-                {
-                    await Screenshot(console, "topic.png");
-                }
             }, phone);
         }
+    }
+
+    [Fact]
+    public async Task The_groups_reading_a_topic_are_listed_with_their_lag_on_both_pages()
+    {
+        var topic = TestBroker.UniqueName("read");
+        var group = TestBroker.UniqueName("readers");
+        using (var producer = Producer())
+        {
+            for (var i = 0; i < 10; i++)
+            {
+                producer.Produce(topic, new Message<string, string> { Key = "k", Value = "v" + i });
+            }
+
+            producer.Flush(TimeSpan.FromSeconds(10));
+        }
+
+        using (var consumer = new ConsumerBuilder<string, string>(new ConsumerConfig { BootstrapServers = fixture.Server.KafkaBootstrap, GroupId = group }).Build())
+        {
+            consumer.Commit([new TopicPartitionOffset(topic, 0, 4)]);
+        }
+
+        var expected = fixture.Server.Broker.ConsumerLag.Get(group)!.TotalLagMessages;
+        Assert.Equal(6, expected);
+        await ConsolePage.RunAsync(fixture, "topic-groups", async console =>
+        {
+            await console.GotoAsync($"/topics?q={topic}");
+            await Assertions.Expect(console.Page.Locator($"tr[data-topic='{topic}']")).ToContainTextAsync($"{group} 6");
+            await console.GotoAsync("/topics/" + topic);
+            var row = console.Page.Locator($"[data-testid=groups] tr[data-group='{group}']");
+            await Assertions.Expect(row.GetByTestId("lag")).ToHaveTextAsync("6");
+            await Assertions.Expect(row).ToContainTextAsync("1 of 1");
+            await Assertions.Expect(row.GetByRole(AriaRole.Link, new() { Name = group })).ToHaveAttributeAsync("href", "/groups/" + group);
+        });
     }
 
     [Fact]
@@ -234,6 +274,8 @@ public sealed class TopicsPageTests(ConsoleFixture fixture)
             await Assertions.Expect(value.GetByTestId("masked")).ToContainTextAsync("1 PII field masked");
 
             // The search sees what the page shows: a masked value cannot be found (or confirmed) by searching for it.
+            await Screenshot(console, "topic-messages.png", "#messages");
+
             await console.GotoAsync($"/topics/{topic}?q=ann@example.com");
             await Assertions.Expect(console.Page.GetByTestId("no-messages")).ToBeVisibleAsync();
             await console.GotoAsync($"/topics/{topic}?q=ann%20example");
@@ -242,6 +284,24 @@ public sealed class TopicsPageTests(ConsoleFixture fixture)
     }
 
     private const int BrowseDefaultCount = 20;
+
+    /// <summary>A few more topics and a lagging group, so the documentation's screenshot of the topics page is not a single row.</summary>
+    private async Task SeedNeighboursAsync()
+    {
+        var suffix = Guid.NewGuid().ToString("N")[..6];
+        using var producer = Producer();
+        foreach (var (name, count) in new[] { ("payments", 40), ("shipments", 12), ("customers", 3) })
+        {
+            for (var i = 0; i < count; i++)
+            {
+                producer.Produce($"{name}-{suffix}", new Message<string, string> { Key = "k" + i, Value = "v" + i });
+            }
+        }
+
+        producer.Flush(TimeSpan.FromSeconds(10));
+        using var consumer = new ConsumerBuilder<string, string>(new ConsumerConfig { BootstrapServers = fixture.Server.KafkaBootstrap, GroupId = "billing-" + suffix }).Build();
+        consumer.Commit([new TopicPartitionOffset($"payments-{suffix}", 0, 25)]);
+    }
 
     private IProducer<string, string> Producer() =>
         new ProducerBuilder<string, string>(new ProducerConfig { BootstrapServers = fixture.Server.KafkaBootstrap, LingerMs = 5 }).Build();
@@ -262,12 +322,15 @@ public sealed class TopicsPageTests(ConsoleFixture fixture)
     }
 
     /// <summary>Saves a documentation screenshot when <c>HERALD_CONSOLE_SCREENSHOTS</c> names a folder (e.g. <c>docs/console</c>).</summary>
-    private static async Task Screenshot(ConsolePage console, string name)
+    private static string? ScreenshotFolder => Environment.GetEnvironmentVariable("HERALD_CONSOLE_SCREENSHOTS") is { Length: > 0 } folder ? folder : null;
+
+    private static async Task Screenshot(ConsolePage console, string name, string? selector = null)
     {
-        if (Environment.GetEnvironmentVariable("HERALD_CONSOLE_SCREENSHOTS") is { Length: > 0 } folder)
+        if (ScreenshotFolder is { } folder)
         {
             Directory.CreateDirectory(folder);
-            await console.ScreenshotAsync(Path.Combine(folder, name));
+            var path = Path.Combine(folder, name);
+            await (selector is null ? console.ScreenshotAsync(path) : console.Page.Locator(selector).ScreenshotAsync(new() { Path = path }));
         }
     }
 }
