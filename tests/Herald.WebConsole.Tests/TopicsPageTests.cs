@@ -146,9 +146,11 @@ public sealed class TopicsPageTests(ConsoleFixture fixture)
         var topic = TestBroker.UniqueName("newest");
         using (var producer = Producer())
         {
+            // One record a second from midnight, so a time maps to exactly one offset.
+            var midnight = new DateTime(2024, 1, 1, 0, 0, 0, DateTimeKind.Utc);
             for (var i = 0; i < 30; i++)
             {
-                producer.Produce(topic, new Message<string, string> { Key = "key-" + i, Value = "message-" + i });
+                producer.Produce(topic, new Message<string, string> { Key = "key-" + i, Value = "message-" + i, Timestamp = new Timestamp(midnight.AddSeconds(i)) });
             }
 
             producer.Flush(TimeSpan.FromSeconds(10));
@@ -175,6 +177,18 @@ public sealed class TopicsPageTests(ConsoleFixture fixture)
             await Assertions.Expect(rows).ToHaveCountAsync(2);
             await Assertions.Expect(rows.First).ToHaveAttributeAsync("data-offset", "3");
             await Assertions.Expect(console.Page.GetByTestId("browse-continue")).ToHaveAttributeAsync("href", new System.Text.RegularExpressions.Regex("offset=5"));
+
+            await console.GotoAsync($"/topics/{topic}?from=time&time=2024-01-01T00:00:25&count=3");
+            await Assertions.Expect(rows).ToHaveCountAsync(3);
+            await Assertions.Expect(rows.First).ToHaveAttributeAsync("data-offset", "25");
+            await Assertions.Expect(rows.First).ToContainTextAsync("2024-01-01 00:00:25.000Z");
+
+            await console.GotoAsync($"/topics/{topic}?from=offset&offset=abc");
+            await Assertions.Expect(console.Page.GetByTestId("browse-error")).ToContainTextAsync("'abc' is not an offset");
+            await Assertions.Expect(rows).ToHaveCountAsync(0);
+
+            var missing = await console.Page.APIRequest.GetAsync("/topics/" + TestBroker.UniqueName("missing"));
+            Assert.Equal(404, missing.Status);
         });
     }
 
