@@ -1,3 +1,5 @@
+using Herald.Registry.Formats;
+
 namespace Herald.Registry;
 
 public sealed partial class SchemaRegistry
@@ -9,6 +11,18 @@ public sealed partial class SchemaRegistry
         {
             return _schemas.TryGetValue(id, out var schema)
                 ? new SchemaById(schema.Id, schema.Type, schema.Text, schema.References)
+                : throw new RegistryException(404, 40403, "Schema not found");
+        }
+    }
+
+    /// <summary>The parsed form of schema <paramref name="id"/>, its references resolved; parsed once and cached.</summary>
+    /// <remarks>For readers that decode messages (the console's message browser). The result is immutable and may be shared.</remarks>
+    public ParsedSchema GetParsedSchema(int id)
+    {
+        lock (_lock)
+        {
+            return _schemas.TryGetValue(id, out var schema)
+                ? ParsedOf(schema)
                 : throw new RegistryException(404, 40403, "Schema not found");
         }
     }

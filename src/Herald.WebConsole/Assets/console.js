@@ -27,6 +27,10 @@
       series: [{}].concat(series.values.map((s, i) => ({ label: s.label, stroke: colors[i % colors.length], width: 2 }))),
       axes: [{}, { label: unit, size: 60 }],
     };
+    if (element.dataset.unit2 && options.series.length > 2) {
+      options.series[2].scale = "right";
+      options.axes.push({ scale: "right", side: 1, label: element.dataset.unit2, size: 70, grid: { show: false } });
+    }
     element._plot = new uPlot(options, data, element);
   }
 

@@ -46,6 +46,10 @@ public sealed class ConsoleHistory : BackgroundService
     /// <summary>A topic's messages/s and bytes/s appended; empty before the first two samples.</summary>
     public Series Topic(string topic) => _topics.TryGetValue(topic, out var ring) ? ToSeries(ring, ["messages/s", "bytes/s"]) : Series.Empty;
 
+    /// <summary>A topic's messages/s and bytes/s at the newest sample, without copying its series; (0, 0) before the first sample.</summary>
+    public (double MessagesPerSecond, double BytesPerSecond) LatestTopicRate(string topic) =>
+        _topics.TryGetValue(topic, out var ring) && ring.TryGetLatest(0, out var messages) && ring.TryGetLatest(1, out var bytes) ? (messages, bytes) : (0, 0);
+
     /// <summary>A group's total lag in messages and its max lag in seconds.</summary>
     public Series Group(string group) => _groups.TryGetValue(group, out var ring) ? ToSeries(ring, ["lag (messages)", "max lag (seconds)"]) : Series.Empty;
 

@@ -37,6 +37,16 @@ internal sealed class SampleRing
         }
     }
 
+    /// <summary>The newest sample's value of <paramref name="series"/>; false before the first sample.</summary>
+    public bool TryGetLatest(int series, out double value)
+    {
+        lock (_times)
+        {
+            value = _count == 0 ? 0 : _values[series][(_next - 1 + _times.Length) % _times.Length];
+            return _count > 0;
+        }
+    }
+
     /// <summary>The samples oldest first: times and one array per series.</summary>
     public (long[] Times, double[][] Values) Read()
     {

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Schema;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace Herald.Contracts;
 
@@ -10,10 +11,16 @@ namespace Herald.Contracts;
 /// The schema is a <b>closed content model</b> (<c>additionalProperties: false</c> on every object) by default: with
 /// Confluent's rules, adding an optional property to a closed model is BACKWARD compatible, while on an open model
 /// it is not. Constructor parameters without a default and <c>required</c> members are listed in <c>required</c>;
-/// nullable properties accept <c>null</c>.
+/// nullable properties accept <c>null</c>. A property marked <see cref="PiiAttribute"/> (on the property or its
+/// constructor parameter) carries <c>"x-herald-pii": true</c> (<see cref="PiiKeyword"/>) in its schema, so readers of the
+/// registry (the console's message browser) know to mask its value. Validators ignore the keyword (JSON Schema allows
+/// unknown keywords), and adding it is compatible at every level.
 /// </remarks>
 public static class ContractSchema
 {
+    /// <summary>The schema keyword that marks a property's value as personal data: <c>"x-herald-pii": true</c>.</summary>
+    public const string PiiKeyword = "x-herald-pii";
+
     /// <summary>The serializer options contracts use on the wire (camel case is not applied: names are as declared unless attributed).</summary>
     public static JsonSerializerOptions DefaultSerializerOptions { get; } = new(JsonSerializerDefaults.Web)
     {
@@ -41,6 +48,15 @@ public static class ContractSchema
                     schema["additionalProperties"] = false;
                 }
 
+                if (context.PropertyInfo is { } property && IsPii(property))
+                {
+                    // A property typed object or JsonElement exports as the boolean schema `true`, which cannot hold a keyword;
+                    // `{}` accepts the same values.
+                    var marked = node as JsonObject ?? new JsonObject();
+                    marked[PiiKeyword] = true;
+                    return marked;
+                }
+
                 return node;
             },
         };
@@ -63,6 +79,10 @@ public static class ContractSchema
 
         return root.ToJsonString();
     }
+
+    private static bool IsPii(JsonPropertyInfo property) =>
+        property.AttributeProvider?.IsDefined(typeof(PiiAttribute), inherit: false) == true
+        || property.AssociatedParameter?.AttributeProvider?.IsDefined(typeof(PiiAttribute), inherit: false) == true;
 
     private static bool IsObjectSchema(JsonObject schema) => schema["type"] switch
     {

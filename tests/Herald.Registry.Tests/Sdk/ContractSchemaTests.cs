@@ -23,6 +23,49 @@ public sealed class ContractSchemaTests
         public sealed record OrderCreated(string OrderId, decimal Amount, string? Currency, string CustomerEmail);
     }
 
+    private static class Pii
+    {
+        public sealed record CustomerRegistered(string CustomerId, [Pii] string Email, [property: Pii] string? Phone, Address Home);
+
+        public sealed record Address(string City, [property: Pii] string Street);
+    }
+
+    private static class Unmarked
+    {
+        public sealed record CustomerRegistered(string CustomerId, string Email, string? Phone, Address Home);
+
+        public sealed record Address(string City, string Street);
+    }
+
+    [Fact]
+    public void Pii_properties_carry_the_pii_keyword_whether_the_attribute_is_on_the_parameter_or_the_property()
+    {
+        using var schema = JsonDocument.Parse(ContractSchema.GenerateJsonSchema<Pii.CustomerRegistered>());
+        var properties = schema.RootElement.GetProperty("properties");
+
+        static bool Marked(JsonElement property) => property.TryGetProperty(ContractSchema.PiiKeyword, out var pii) && pii.GetBoolean();
+
+        Assert.True(Marked(properties.GetProperty("email")));
+        Assert.True(Marked(properties.GetProperty("phone")));
+        Assert.False(Marked(properties.GetProperty("customerId")));
+        Assert.False(Marked(properties.GetProperty("home")));
+        Assert.True(Marked(properties.GetProperty("home").GetProperty("properties").GetProperty("street")));
+        Assert.False(Marked(properties.GetProperty("home").GetProperty("properties").GetProperty("city")));
+    }
+
+    [Fact]
+    public void Marking_a_property_as_pii_is_compatible_both_ways()
+    {
+        var format = new JsonSchemaFormat();
+        var none = new Dictionary<string, string>();
+        var unmarked = format.Parse(ContractSchema.GenerateJsonSchema<Unmarked.CustomerRegistered>(), none);
+        var marked = format.Parse(ContractSchema.GenerateJsonSchema<Pii.CustomerRegistered>(), none);
+        var checker = new CompatibilityChecker(new SchemaFormats([format]));
+
+        Assert.True(checker.Check(marked, [(1, unmarked)], CompatibilityLevel.FullTransitive).IsCompatible);
+        Assert.True(checker.Check(unmarked, [(1, marked)], CompatibilityLevel.FullTransitive).IsCompatible);
+    }
+
     [Fact]
     public void Contracts_get_a_closed_model_with_required_constructor_parameters()
     {
