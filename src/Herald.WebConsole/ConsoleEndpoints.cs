@@ -20,6 +20,7 @@ public static class ConsoleEndpoints
         services.AddAntiforgery();
         services.AddSingleton<ConsoleHistory>();
         services.AddHostedService(sp => sp.GetRequiredService<ConsoleHistory>());
+        services.AddConsoleDeadLetters();
         return services;
     }
 
