@@ -10,7 +10,7 @@ namespace Herald.WebConsole.Audit;
 /// <param name="Older">The cursor of the next (older) page, or null when this page reaches the start of the log.</param>
 /// <param name="Total">Records in the audit topic now (all partitions).</param>
 /// <param name="Unreadable">Records skipped because their batch is compressed with a codec the console does not decode.</param>
-internal sealed record AuditPage(IReadOnlyList<AuditEntry> Entries, string? Older, long Total, long Unreadable);
+internal sealed record AuditTrailPage(IReadOnlyList<AuditEntry> Entries, string? Older, long Total, long Unreadable);
 
 /// <summary>Reads <c>herald.audit</c> in-process, newest first, a bounded page at a time.</summary>
 internal sealed class AuditTrail(KafkaBroker broker)
@@ -21,11 +21,11 @@ internal sealed class AuditTrail(KafkaBroker broker)
     /// Up to <paramref name="pageSize"/> audit records older than <paramref name="before"/> (a cursor from an earlier
     /// page; null for the newest), ordered by time, newest first.
     /// </summary>
-    public AuditPage ReadPage(string? before, int pageSize)
+    public AuditTrailPage ReadPage(string? before, int pageSize)
     {
         if (broker.Topics.Find(DeadLetterHeaders.AuditTopic) is not { } topic)
         {
-            return new AuditPage([], null, 0, 0);
+            return new AuditTrailPage([], null, 0, 0);
         }
 
         var bounds = ParseCursor(before);
@@ -90,7 +90,7 @@ internal sealed class AuditTrail(KafkaBroker broker)
 
         var more = Enumerable.Range(0, highs.Length).Any(p => highs[p] > starts[p]);
         var older = more ? string.Join(',', highs.Select((high, p) => $"{p.ToString(CultureInfo.InvariantCulture)}:{high.ToString(CultureInfo.InvariantCulture)}")) : null;
-        return new AuditPage(page, older, total, unreadable);
+        return new AuditTrailPage(page, older, total, unreadable);
     }
 
     /// <summary><c>0:120,1:45</c> → partition → exclusive upper offset; anything malformed is ignored (the newest page).</summary>
