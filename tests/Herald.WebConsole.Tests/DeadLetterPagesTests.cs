@@ -319,6 +319,22 @@ public sealed class DeadLetterPagesTests(ConsoleFixture fixture)
     }
 
     [Fact]
+    public async Task The_original_topic_leads_to_its_dead_letter_topic_and_a_missing_one_is_explained()
+    {
+        var (topic, dlq) = await _seed.SeedAsync(1);
+        using var http = new HttpClient { BaseAddress = fixture.BaseAddress };
+
+        using var byOriginal = await http.GetAsync($"/dlq/{topic}");
+        Assert.Equal($"/dlq/{dlq}", byOriginal.RequestMessage!.RequestUri!.AbsolutePath);
+        Assert.Contains($"Dead letters in {dlq}", await byOriginal.Content.ReadAsStringAsync());
+
+        var quiet = Herald.Testing.TestBroker.UniqueName("quiet");
+        fixture.Server.Broker.Topics.Create(quiet, 1, new Dictionary<string, string>());
+        Assert.Contains($"nothing from {quiet} was ever dead-lettered", await http.GetStringAsync($"/dlq/{quiet}.dlq"));
+        Assert.Contains("Topic &#x27;no-such-topic&#x27; does not exist", await http.GetStringAsync("/dlq/no-such-topic.dlq"));
+    }
+
+    [Fact]
     public async Task The_audit_page_shows_records_it_does_not_understand_as_written()
     {
         using (var producer = new Confluent.Kafka.ProducerBuilder<string, string>(new Confluent.Kafka.ProducerConfig { BootstrapServers = fixture.Server.KafkaBootstrap }).Build())

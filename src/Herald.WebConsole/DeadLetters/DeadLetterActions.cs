@@ -1,4 +1,5 @@
 using Confluent.Kafka;
+using Herald.Broker;
 using Herald.DeadLetters;
 using Herald.WebConsole.Audit;
 using Herald.WebConsole.Kafka;
@@ -15,7 +16,7 @@ namespace Herald.WebConsole.DeadLetters;
 /// Actions run one at a time in this process, so two people confirming the same bulk redrive cannot both re-publish a
 /// dead letter; each re-reads the audit records before it acts.
 /// </remarks>
-internal sealed class DeadLetterActions(DeadLetterBrowser browser, ResolvedDeadLetters resolved, ConsoleProducer producer, AuditLog audit) : IDisposable
+internal sealed class DeadLetterActions(KafkaBroker broker, DeadLetterBrowser browser, ResolvedDeadLetters resolved, ConsoleProducer producer, AuditLog audit) : IDisposable
 {
     /// <summary>The most dead letters one bulk action handles; the preview says when more wait.</summary>
     public const int BulkLimit = 1_000;
@@ -37,7 +38,7 @@ internal sealed class DeadLetterActions(DeadLetterBrowser browser, ResolvedDeadL
             var found = new List<DeadLetter>();
             foreach (var address in addresses.Distinct().Take(BulkLimit))
             {
-                if (browser.ReadOne(dlqTopic, address.Partition, address.Offset) is { } letter)
+                if (browser.ReadOne(dlqTopic, address.Partition, address.Offset, withPayload: false) is { } letter)
                 {
                     found.Add(letter);
                 }
@@ -53,7 +54,7 @@ internal sealed class DeadLetterActions(DeadLetterBrowser browser, ResolvedDeadL
 
         var statuses = resolved.For(dlqTopic);
         var split = DeadLetterSelection.Split(selected, (partition, offset) => statuses.GetValueOrDefault((partition, offset)));
-        var refusal = verb == DeadLetterVerb.Redrive ? split.Pending.Select(DeadLetterRedrive.Refusal).FirstOrDefault(r => r is not null) : null;
+        var refusal = verb == DeadLetterVerb.Redrive ? split.Pending.Select(RedriveRefusal).FirstOrDefault(r => r is not null) : null;
         return new DeadLetterPlan(dlqTopic, verb, split.Pending, split.Skipped, missing, more, refusal);
     }
 
@@ -103,14 +104,21 @@ internal sealed class DeadLetterActions(DeadLetterBrowser browser, ResolvedDeadL
 
     public void Dispose() => _oneAtATime.Dispose();
 
+    /// <summary>The CLI's refusal (no original topic), and one it learns only after a timeout: the original topic is gone and the broker will not create it.</summary>
+    private string? RedriveRefusal(DeadLetter letter) =>
+        DeadLetterRedrive.Refusal(letter)
+        ?? (broker.Options.AutoCreateTopics || broker.Topics.Find(letter.OriginalTopic!) is not null
+            ? null
+            : $"the original topic '{letter.OriginalTopic}' of dead letter {letter.Address} does not exist and this broker does not create topics on demand; create it first");
+
     private async Task<DeadLetterOutcome> RedriveAsync(DeadLetterPlan plan, string reason, string who, CancellationToken cancellationToken)
     {
         var delivered = new List<DeadLetterAuditRecord>();
         string? failure = null;
         foreach (var listed in plan.Pending)
         {
-            // The plan lists dead letters without their payload: read the whole record to re-publish it.
-            var letter = browser.ReadOne(plan.DlqTopic, listed.Partition, listed.Offset);
+            // The plan lists dead letters without their payload: read each whole record only when re-publishing it.
+            var letter = browser.ReadOne(plan.DlqTopic, listed.Partition, listed.Offset, withPayload: true);
             if (letter is null)
             {
                 failure = $"dead letter {listed.Address} is no longer in the log; stopped there";

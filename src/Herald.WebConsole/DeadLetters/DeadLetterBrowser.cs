@@ -74,8 +74,8 @@ internal sealed class DeadLetterBrowser(KafkaBroker broker, ResolvedDeadLetters 
         return new DeadLetterPage(rows, high > start ? high : null, unreadable, scanned);
     }
 
-    /// <summary>The dead letter at <paramref name="partition"/>:<paramref name="offset"/>, payload included, or <see langword="null"/>.</summary>
-    public DeadLetter? ReadOne(string dlqTopic, int partition, long offset)
+    /// <summary>The dead letter at <paramref name="partition"/>:<paramref name="offset"/> (with its payload when asked), or <see langword="null"/>.</summary>
+    public DeadLetter? ReadOne(string dlqTopic, int partition, long offset, bool withPayload)
     {
         if (broker.Topics.FindPartition(dlqTopic, partition) is not { } log || offset < 0)
         {
@@ -87,7 +87,7 @@ internal sealed class DeadLetterBrowser(KafkaBroker broker, ResolvedDeadLetters 
         {
             if (record.Offset == offset)
             {
-                found = ToDeadLetter(dlqTopic, partition, record, withPayload: true);
+                found = ToDeadLetter(dlqTopic, partition, record, withPayload);
             }
         });
         return found;

@@ -75,6 +75,8 @@ public sealed partial class DeadLetterQueue
     [Inject]
     private NavigationManager Navigation { get; set; } = null!;
 
+    private string SourceTopic => DeadLetterMonitor.SourceTopicOf(Topic) ?? Topic;
+
     private int CurrentPartition => Math.Clamp(Partition ?? 0, 0, Math.Max(0, _partitions - 1));
 
     private string Who => ConsoleActor.Of(HttpContext);
@@ -84,10 +86,16 @@ public sealed partial class DeadLetterQueue
     protected override void OnInitialized()
     {
         _state = Broker.DeadLetters.GetAll().FirstOrDefault(q => q.Topic == Topic);
+        if (DeadLetterMonitor.SourceTopicOf(Topic) is null)
+        {
+            // Like `herald dlq list orders`: the original topic's name means its dead-letter topic.
+            Navigation.NavigateTo("/dlq/" + Uri.EscapeDataString(DeadLetterHeaders.TopicFor(Topic)));
+            return;
+        }
+
         _partitions = Browser.PartitionCount(Topic) ?? 0;
         if (_partitions == 0)
         {
-            SetStatus(StatusCodes.Status404NotFound);
             return;
         }
 
