@@ -94,7 +94,7 @@ internal sealed class DeadLetterActions(KafkaBroker broker, DeadLetterBrowser br
 
             return verb == DeadLetterVerb.Redrive
                 ? await RedriveAsync(plan, why, who, cancellationToken).ConfigureAwait(false)
-                : await DiscardAsync(plan, why, who, cancellationToken).ConfigureAwait(false);
+                : await DiscardAsync(plan, why, who).ConfigureAwait(false);
         }
         finally
         {
@@ -168,13 +168,14 @@ internal sealed class DeadLetterActions(KafkaBroker broker, DeadLetterBrowser br
         }
     }
 
-    private async Task<DeadLetterOutcome> DiscardAsync(DeadLetterPlan plan, string reason, string who, CancellationToken cancellationToken)
+    private async Task<DeadLetterOutcome> DiscardAsync(DeadLetterPlan plan, string reason, string who)
     {
+        // Not cancellable: a record sent may land even when its wait is cancelled, and then it must be reported.
         // The audit record is the whole discard: nothing is deleted; the broker and the CLI read it to count the dead letter resolved.
         var discarded = plan.Pending.Select(l => new DeadLetterAuditRecord(l.Partition, l.Offset)).ToList();
         try
         {
-            var where = await audit.AppendAsync(plan.DlqTopic, DeadLetterAudit.Now(DeadLetterAudit.DiscardAction, who, reason, plan.DlqTopic, discarded), cancellationToken).ConfigureAwait(false);
+            var where = await audit.AppendAsync(plan.DlqTopic, DeadLetterAudit.Now(DeadLetterAudit.DiscardAction, who, reason, plan.DlqTopic, discarded), CancellationToken.None).ConfigureAwait(false);
             return new DeadLetterOutcome(DeadLetterVerb.Discard, discarded, plan.Skipped, where, null);
         }
         catch (ProduceException<byte[], byte[]> e)

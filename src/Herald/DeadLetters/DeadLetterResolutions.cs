@@ -10,10 +10,7 @@ namespace Herald.DeadLetters;
 /// </remarks>
 internal sealed class DeadLetterResolutions
 {
-    private readonly Dictionary<(string Topic, int Partition, long Offset), DeadLetterStatus> _resolved = [];
-
-    /// <summary>How many dead letters are resolved, over all dead-letter topics.</summary>
-    public int Count => _resolved.Count;
+    private readonly Dictionary<string, Dictionary<(int Partition, long Offset), DeadLetterStatus>> _byTopic = new(StringComparer.Ordinal);
 
     /// <summary>Applies one audit record's value; false when it is not a redrive or discard record.</summary>
     public bool Apply(ReadOnlySpan<byte> value)
@@ -32,17 +29,22 @@ internal sealed class DeadLetterResolutions
     {
         ArgumentNullException.ThrowIfNull(audit);
         var status = audit.Action == DeadLetterAudit.DiscardAction ? DeadLetterStatus.Discarded : DeadLetterStatus.Redriven;
+        if (!_byTopic.TryGetValue(audit.DlqTopic, out var resolved))
+        {
+            _byTopic[audit.DlqTopic] = resolved = [];
+        }
+
         foreach (var entry in audit.Records ?? [])
         {
-            _resolved.TryAdd((audit.DlqTopic, entry.Partition, entry.Offset), status);
+            resolved.TryAdd((entry.Partition, entry.Offset), status);
         }
     }
 
     /// <summary><see cref="DeadLetterStatus.Waiting"/> unless an audit record resolved the dead letter.</summary>
     public DeadLetterStatus StatusOf(string dlqTopic, int partition, long offset) =>
-        _resolved.GetValueOrDefault((dlqTopic, partition, offset));
+        _byTopic.TryGetValue(dlqTopic, out var resolved) ? resolved.GetValueOrDefault((partition, offset)) : DeadLetterStatus.Waiting;
 
-    /// <summary>The resolved dead letters of <paramref name="dlqTopic"/>, by (partition, offset).</summary>
+    /// <summary>A copy of the resolved dead letters of <paramref name="dlqTopic"/>, by (partition, offset).</summary>
     public IReadOnlyDictionary<(int Partition, long Offset), DeadLetterStatus> For(string dlqTopic) =>
-        _resolved.Where(e => e.Key.Topic == dlqTopic).ToDictionary(e => (e.Key.Partition, e.Key.Offset), e => e.Value);
+        _byTopic.TryGetValue(dlqTopic, out var resolved) ? new Dictionary<(int, long), DeadLetterStatus>(resolved) : new Dictionary<(int, long), DeadLetterStatus>();
 }
