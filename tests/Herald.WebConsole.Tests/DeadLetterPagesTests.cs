@@ -281,10 +281,12 @@ public sealed class DeadLetterPagesTests(ConsoleFixture fixture)
 
             await console.Page.Keyboard.PressAsync("Space");
             await Assertions.Expect(console.Page.GetByLabel("Select dead letter 0:0")).ToBeCheckedAsync();
-            while (await console.Page.EvaluateAsync<string>("() => document.activeElement.id") != "reason")
+            for (var i = 0; i < 60 && await console.Page.EvaluateAsync<string>("() => document.activeElement.id") != "reason"; i++)
             {
                 await console.Page.Keyboard.PressAsync("Tab");
             }
+
+            Assert.Equal("reason", await console.Page.EvaluateAsync<string>("() => document.activeElement.id"));
 
             await console.Page.Keyboard.TypeAsync("replayed by keyboard");
             await console.Page.Keyboard.PressAsync("Tab");
