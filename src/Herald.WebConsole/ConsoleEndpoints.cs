@@ -24,6 +24,7 @@ public static class ConsoleEndpoints
         services.TryAddSingleton<AuditLog>();
         services.AddSingleton<ConsoleHistory>();
         services.AddHostedService(sp => sp.GetRequiredService<ConsoleHistory>());
+        services.AddConsoleDeadLetters();
         return services;
     }
 

@@ -130,7 +130,7 @@ public sealed class GroupsPageTests(ConsoleFixture fixture)
             await page.GetByLabel("Reason").FillAsync("replay the last five after the fix for #42");
             await page.GetByRole(AriaRole.Button, new() { Name = "Apply reset" }).ClickAsync();
             var applied = page.GetByTestId("reset-applied");
-            await Assertions.Expect(applied).ToContainTextAsync($"Reset {group} on {topic} to shift-by -5 by anonymous@");
+            await Assertions.Expect(applied).ToContainTextAsync($"Reset {group} on {topic} to shift-by -5 by console@");
             await Assertions.Expect(applied).ToContainTextAsync("because: “replay the last five after the fix for #42”");
             await Assertions.Expect(applied).ToContainTextAsync("partition 0 from 8 to 3");
             await ScreenshotAsync(console, "group-reset-applied.png");

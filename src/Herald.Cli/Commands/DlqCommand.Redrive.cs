@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text;
 using Confluent.Kafka;
 using Herald.Cli.Dlq;
 using Herald.Cli.Kafka;
@@ -62,9 +61,9 @@ internal sealed partial class DlqCommand
         var (pending, skipped) = SelectPending(clients, metadata, dlqTopic, single, "redrive", cancellationToken);
 
         // Refuse before publishing anything rather than redrive half of the selection.
-        if (pending.FirstOrDefault(l => l.OriginalTopic is null) is { } orphan)
+        if (pending.Select(DeadLetterRedrive.Refusal).FirstOrDefault(r => r is not null) is { } refusal)
         {
-            throw new CliException($"dead letter {orphan.Address} has no {DeadLetterHeaders.OriginalTopic} header; cannot tell where to redrive it");
+            throw new CliException(refusal);
         }
 
         EnsureAuditTopic(clients, metadata, cancellationToken);
@@ -84,7 +83,7 @@ internal sealed partial class DlqCommand
 
             try
             {
-                var report = producer.ProduceAsync(letter.OriginalTopic!, ToRedrive(letter, reason), CancellationToken.None).GetAwaiter().GetResult();
+                var report = producer.ProduceAsync(letter.OriginalTopic!, DeadLetterRedrive.ToMessage(letter, reason), CancellationToken.None).GetAwaiter().GetResult();
                 delivered.Add(new DeadLetterAuditRecord(letter.Partition, letter.Offset, letter.OriginalTopic!, report.Partition.Value, report.Offset.Value));
             }
             catch (ProduceException<byte[], byte[]> e)
@@ -128,19 +127,6 @@ internal sealed partial class DlqCommand
             delivered.Select(d => new RedrivenRecord(d.Partition, d.Offset, d.TargetTopic!, d.TargetPartition ?? -1, d.TargetOffset ?? -1)).ToList(),
             skipped,
             audit!);
-    }
-
-    private static Message<byte[], byte[]> ToRedrive(DeadLetter letter, string reason)
-    {
-        var headers = new Headers();
-        foreach (var header in letter.Headers.Where(h => !DeadLetter.IsDeadLetterHeader(h.Key) && !DeadLetter.IsRedriveHeader(h.Key)))
-        {
-            headers.Add(header.Key, header.GetValueBytes());
-        }
-
-        headers.Add(DeadLetterHeaders.RedrivenFrom, Encoding.UTF8.GetBytes(letter.Address));
-        headers.Add(DeadLetterHeaders.RedriveReason, Encoding.UTF8.GetBytes(reason));
-        return new Message<byte[], byte[]> { Key = letter.Key!, Value = letter.Value!, Headers = headers };
     }
 
     /// <summary>The output of <c>dlq redrive --json</c>.</summary>

@@ -30,8 +30,8 @@ internal sealed partial class DlqCommand
         /// <summary>The reason and the single dead letter (or <see langword="null"/> for <c>--all</c>); a usage error before any connection otherwise.</summary>
         public (string Reason, (int Partition, long Offset)? Single) Validate(ParseResult result)
         {
-            var why = result.GetValue(Reason)?.Trim();
-            if (string.IsNullOrEmpty(why))
+            var why = DeadLetterAudit.NormalizeReason(result.GetValue(Reason));
+            if (why is null)
             {
                 throw CliException.BadInput($"{Verb} needs --reason \"why\"");
             }
@@ -77,29 +77,13 @@ internal sealed partial class DlqCommand
             throw new CliException($"no dead letters in {dlqTopic}; nothing to {verb}");
         }
 
-        var skipped = new List<SkippedDeadLetter>();
-        var pending = new List<DeadLetter>();
-        foreach (var letter in selected)
+        var split = DeadLetterSelection.Split(selected, (partition, offset) => resolved.GetValueOrDefault((partition, offset)));
+        if (split.NothingToDo(dlqTopic, single is not null) is { } nothingToDo)
         {
-            if (resolved.TryGetValue((letter.Partition, letter.Offset), out var status))
-            {
-                skipped.Add(new SkippedDeadLetter(letter.Partition, letter.Offset, status.ToText()));
-            }
-            else
-            {
-                pending.Add(letter);
-            }
+            throw new CliException(nothingToDo);
         }
 
-        if (pending.Count == 0)
-        {
-            var how = DeadLetterStatusNames.Describe(selected.Select(l => resolved[(l.Partition, l.Offset)]));
-            throw new CliException(single is not null
-                ? $"dead letter {selected[0].Address} was already {how} (see {DeadLetterHeaders.AuditTopic}); nothing to do"
-                : $"all {Format(selected.Count)} dead letter(s) in {dlqTopic} were already {how} (see {DeadLetterHeaders.AuditTopic}); nothing to do");
-        }
-
-        return (pending, skipped);
+        return (split.Pending, split.Skipped.Select(s => new SkippedDeadLetter(s.Letter.Partition, s.Letter.Offset, s.Status.ToText())).ToList());
     }
 
     /// <summary>Appends <paramref name="record"/> to <c>herald.audit</c>, keyed by its dead-letter topic; returns where it landed.</summary>

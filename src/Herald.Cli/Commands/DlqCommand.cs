@@ -49,7 +49,7 @@ internal sealed partial class DlqCommand : Command
                     // A typo should not read as "no dead letters".
                     return DeadLetterTopic.FindPartitions(metadata, SourceTopic(dlqTopic)) is null
                         ? throw new CliException($"topic '{SourceTopic(dlqTopic)}' does not exist (and neither does {dlqTopic})")
-                        : ((IReadOnlyList<Dlq.DeadLetter> Letters, IReadOnlyDictionary<(int, long), DeadLetterStatus> Resolved)?)null;
+                        : ((IReadOnlyList<DeadLetter> Letters, IReadOnlyDictionary<(int, long), DeadLetterStatus> Resolved)?)null;
                 },
                 cancellationToken).ConfigureAwait(false);
             if (read is not { } found)
@@ -146,10 +146,10 @@ internal sealed partial class DlqCommand : Command
                 status.ToText(),
                 status == DeadLetterStatus.Redriven,
                 status == DeadLetterStatus.Discarded,
-                letter.Headers.Where(h => Dlq.DeadLetter.IsDeadLetterHeader(h.Key)).Select(ToHeader).ToList(),
-                letter.Headers.Where(h => !Dlq.DeadLetter.IsDeadLetterHeader(h.Key)).Select(ToHeader).ToList(),
-                Dlq.DeadLetter.Encode(letter.Key),
-                Dlq.DeadLetter.Encode(letter.Value));
+                letter.Headers.Where(h => DeadLetter.IsDeadLetterHeader(h.Key)).Select(ToHeader).ToList(),
+                letter.Headers.Where(h => !DeadLetter.IsDeadLetterHeader(h.Key)).Select(ToHeader).ToList(),
+                DeadLetter.Encode(letter.Key),
+                DeadLetter.Encode(letter.Value));
             if (result.GetValue(json))
             {
                 CliOutput.WriteJson(console.Out, details);
@@ -184,7 +184,7 @@ internal sealed partial class DlqCommand : Command
     /// <summary><c>orders</c> for <c>orders.dlq</c>.</summary>
     private static string SourceTopic(string dlqTopic) => dlqTopic[..^DeadLetterHeaders.TopicFor(string.Empty).Length];
 
-    private static HeaderLine ToHeader(IHeader header) => new(header.Key, Dlq.DeadLetter.Encode(header.GetValueBytes())?.Text);
+    private static HeaderLine ToHeader(IHeader header) => new(header.Key, DeadLetter.Encode(header.GetValueBytes())?.Text);
 
     private void RenderHeaders(string title, IReadOnlyList<HeaderLine> headers)
     {

@@ -144,25 +144,21 @@ internal static class DeadLetterTopic
     public static IReadOnlyDictionary<(int Partition, long Offset), DeadLetterStatus> ReadResolved(
         KafkaClients clients, Metadata metadata, string dlqTopic, CancellationToken cancellationToken)
     {
-        var resolved = new Dictionary<(int, long), DeadLetterStatus>();
+        var resolutions = new DeadLetterResolutions();
         if (FindPartitions(metadata, DeadLetterHeaders.AuditTopic) is not { } partitions)
         {
-            return resolved;
+            return resolutions.For(dlqTopic);
         }
 
         foreach (var record in ReadAll(clients, DeadLetterHeaders.AuditTopic, partitions, cancellationToken))
         {
             if (DeadLetterAudit.TryParse(record.Value) is { } audit && audit.DlqTopic == dlqTopic)
             {
-                var status = audit.Action == DeadLetterAudit.DiscardAction ? DeadLetterStatus.Discarded : DeadLetterStatus.Redriven;
-                foreach (var entry in audit.Records ?? [])
-                {
-                    resolved.TryAdd((entry.Partition, entry.Offset), status);
-                }
+                resolutions.Apply(audit);
             }
         }
 
-        return resolved;
+        return resolutions.For(dlqTopic);
     }
 
     /// <summary>A producer of raw bytes that waits for every in-sync replica and keeps records in order (one request in flight).</summary>

@@ -15,7 +15,8 @@ namespace Herald.WebConsole.Audit;
 /// </summary>
 /// <remarks>
 /// The topic is created with one partition when it is missing (as the CLI does) and records go to partition 0, so the
-/// audit reads in the order actions happened.
+/// audit reads in the order actions happened. Appended in process, not through a producer: an audit write cannot be
+/// lost between the console and its own broker, and it is on the log before the action's answer is rendered.
 /// </remarks>
 public sealed class AuditLog(KafkaBroker broker)
 {
@@ -74,13 +75,11 @@ public sealed class AuditLog(KafkaBroker broker)
         }
     }
 
-    /// <summary>Who is acting: the authenticated user's name, or <c>anonymous@</c> and the client's address.</summary>
+    /// <summary>Who is acting: the authenticated user's name, or <c>console@</c> and the client's address (see <see cref="ConsoleActor"/>).</summary>
     public static string Who(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return context.User.Identity is { IsAuthenticated: true, Name: { Length: > 0 } name }
-            ? name
-            : $"anonymous@{context.Connection.RemoteIpAddress?.ToString() ?? "unknown"}";
+        return context.User.Identity is { IsAuthenticated: true, Name: { Length: > 0 } name } ? name : ConsoleActor.Of(context);
     }
 
     /// <summary>Now, as audit records write times: UTC with milliseconds, like the CLI's.</summary>

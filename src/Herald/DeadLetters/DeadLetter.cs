@@ -1,11 +1,14 @@
 using System.Globalization;
 using System.Text;
 using Confluent.Kafka;
-using Herald.DeadLetters;
 
-namespace Herald.Cli.Dlq;
+namespace Herald.DeadLetters;
 
 /// <summary>One record of a dead-letter topic, as read, with its headers decoded as UTF-8.</summary>
+/// <remarks>
+/// Shared by <c>herald dlq</c> (which reads it with a Confluent consumer) and the web console (which reads the broker's
+/// log in-process), so both show, redrive and discard the same way.
+/// </remarks>
 internal sealed class DeadLetter(string topic, int partition, long offset, Timestamp timestamp, byte[]? key, byte[]? value, IReadOnlyList<IHeader> headers)
 {
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
@@ -30,6 +33,10 @@ internal sealed class DeadLetter(string topic, int partition, long offset, Times
     public string? Reason => Header(DeadLetterHeaders.Reason);
 
     public string? ExceptionType => Header(DeadLetterHeaders.ExceptionType);
+
+    public string? ExceptionMessage => Header(DeadLetterHeaders.ExceptionMessage);
+
+    public string? ConsumerGroup => Header(DeadLetterHeaders.ConsumerGroup);
 
     public string? FailedAt => Header(DeadLetterHeaders.FailedAt);
 
@@ -88,6 +95,3 @@ internal sealed class DeadLetter(string topic, int partition, long offset, Times
         }
     }
 }
-
-/// <summary>Bytes shown as text: <see cref="Encoding"/> is <c>utf-8</c> or <c>base64</c>.</summary>
-internal sealed record EncodedBytes(string Encoding, string Text, int Length);

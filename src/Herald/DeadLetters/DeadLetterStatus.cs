@@ -1,4 +1,4 @@
-namespace Herald.Cli.Dlq;
+namespace Herald.DeadLetters;
 
 /// <summary>Whether a dead letter still waits for a person, or an audited command resolved it.</summary>
 internal enum DeadLetterStatus
@@ -6,10 +6,10 @@ internal enum DeadLetterStatus
     /// <summary>No audit record names it yet.</summary>
     Waiting,
 
-    /// <summary><c>herald dlq redrive</c> re-published it to its original topic.</summary>
+    /// <summary>A redrive (<c>herald dlq redrive</c> or the console) re-published it to its original topic.</summary>
     Redriven,
 
-    /// <summary><c>herald dlq discard</c> dropped it, with a reason.</summary>
+    /// <summary>A discard (<c>herald dlq discard</c> or the console) dropped it, with a reason.</summary>
     Discarded,
 }
 
