@@ -64,11 +64,12 @@ public sealed record SchemaComparison(
             return new SchemaComparison(older, newer, lines, null, problem, [], problem);
         }
 
+        var formats = MemoizedFormats.Of(registry.Formats);
         var (changes, changesProblem) = older.Type == newer.Type
-            ? DiffFields(registry.Formats.Get(newer.Type), parsed[older.Version], parsed[newer.Version], history.Policy, cancellationToken)
+            ? DiffFields(formats.Get(newer.Type), parsed[older.Version], parsed[newer.Version], history.Policy, cancellationToken)
             : (null, $"the format changed from {SchemaFormats.ToWireName(older.Type)} to {SchemaFormats.ToWireName(newer.Type)}, so only the lines can be compared");
 
-        var checker = new CompatibilityChecker(registry.Formats, Budget);
+        var checker = new CompatibilityChecker(formats, Budget);
         var previous = earlier.Select(v => (v.Version, parsed[v.Version])).ToList();
         var verdicts = Levels
             .Select(level => new LevelVerdict(
