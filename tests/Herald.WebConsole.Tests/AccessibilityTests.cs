@@ -77,7 +77,7 @@ public sealed class AccessibilityTests(ConsoleFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Each_page_has_a_title_one_h1_one_main_column_headers_and_no_axe_violations()
+    public async Task Each_page_has_a_title_one_h1_one_main_column_headers_no_sideways_scroll_and_no_axe_violations()
     {
         foreach (var phone in new[] { false, true })
         {
@@ -92,6 +92,9 @@ public sealed class AccessibilityTests(ConsoleFixture fixture) : IAsyncLifetime
                     await Assertions.Expect(page.Locator("main")).ToHaveCountAsync(1);
                     await Assertions.Expect(page.Locator("thead th:not([scope=col])")).ToHaveCountAsync(0);
                     await Assertions.Expect(page.Locator("input:not([type=hidden]):not([id]), select:not([id])")).ToHaveCountAsync(0);
+
+                    var widths = await page.EvaluateAsync<int[]>("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]");
+                    Assert.True(widths[0] <= widths[1], $"{path}: the page is {widths[0]} px wide in a {widths[1]} px window");
 
                     var result = await page.RunAxe(new AxeRunOptions
                     {
