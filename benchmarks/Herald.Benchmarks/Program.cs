@@ -3,7 +3,7 @@ using Herald.Benchmarks.E2e;
 
 namespace Herald.Benchmarks;
 
-/// <summary>Entry point of the perf rig: <c>e2e</c> runs the end-to-end comparison, <c>consumer</c> the consumer host, <c>metrics</c> the <c>/metrics</c> scrape, <c>micro</c> the BenchmarkDotNet suite.</summary>
+/// <summary>Entry point of the perf rig: <c>e2e</c> runs the end-to-end comparison, <c>consumer</c> the consumer host, <c>metrics</c> the <c>/metrics</c> scrape, <c>console</c> the web console, <c>micro</c> the BenchmarkDotNet suite.</summary>
 public static class Program
 {
     /// <summary>Dispatches to a subcommand.</summary>
@@ -25,6 +25,8 @@ public static class Program
                 return await Cdc.CdcCommand.RunAsync(rest).ConfigureAwait(false);
             case "metrics":
                 return await Metrics.MetricsCommand.RunAsync(rest).ConfigureAwait(false);
+            case "console":
+                return await ConsolePages.ConsoleCommand.RunAsync(rest).ConfigureAwait(false);
             case "micro":
                 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(rest);
                 return 0;
@@ -59,6 +61,9 @@ public static class Program
           metrics `/metrics` with 1,000 lagging partitions and 100 groups: scrape latency p50/p95/p99, reads
                   per scrape, and the e2e produce/consume throughput with a scrape every second vs none
                   (--topics 100 --partitions-per-topic 10 --groups 100 --scrapes 500; `metrics --help`).
+          console The web console at scale: the history's memory after an hour of samples with 1,000 partitions
+                  × 100 groups, and the server time of its pages (topics, a group of 1,000 partitions, schemas)
+                  (--topics 1000 --partitions 1000 --groups 100 --samples 360 --paths /,/topics; `console --help`).
           micro   BenchmarkDotNet micro-benchmarks of the protocol codec; any BenchmarkDotNet
                   arguments follow, e.g. `micro --filter '*'`.
         """;

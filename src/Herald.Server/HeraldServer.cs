@@ -44,6 +44,9 @@ public sealed class HeraldServer : IAsyncDisposable
     /// <summary>The schema registry behind the registry listener.</summary>
     public SchemaRegistry Registry { get; }
 
+    /// <summary>The host's services, e.g. the console's <c>ConsoleHistory</c> (the benchmarks drive it directly).</summary>
+    public IServiceProvider Services => _app.Services;
+
     /// <summary>The schema registry base URL, e.g. <c>http://127.0.0.1:8081</c>.</summary>
     public Uri RegistryAddress { get; private set; } = new("http://127.0.0.1:8081");
 

@@ -38,7 +38,32 @@
     document.querySelectorAll(".chart-canvas[data-series-url]").forEach((el) => draw(el).catch(() => {}));
   }
 
+  // A table that scrolls sideways (on a phone) must be reachable from the keyboard to be scrolled (WCAG 2.1.1):
+  // such a .table-wrap becomes a focusable region named after its section's heading.
+  function markScrollers() {
+    document.querySelectorAll(".table-wrap").forEach((el) => {
+      const scrolls = el.scrollWidth > el.clientWidth;
+      if (scrolls && !el.hasAttribute("tabindex")) {
+        el.tabIndex = 0;
+        el.dataset.scrollFocus = "1";
+        el.setAttribute("role", "region");
+        const section = el.closest("[aria-labelledby]");
+        if (section) el.setAttribute("aria-labelledby", section.getAttribute("aria-labelledby"));
+        else el.setAttribute("aria-label", "Scrollable table");
+      } else if (!scrolls && el.dataset.scrollFocus) {
+        el.removeAttribute("tabindex");
+        el.removeAttribute("role");
+        el.removeAttribute("aria-labelledby");
+        el.removeAttribute("aria-label");
+        delete el.dataset.scrollFocus;
+      }
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", () => {
+    markScrollers();
+    document.body.addEventListener("htmx:afterSettle", markScrollers);
+    window.addEventListener("resize", markScrollers);
     drawAll();
     setInterval(drawAll, refreshMs);
     window.addEventListener("resize", () => {
