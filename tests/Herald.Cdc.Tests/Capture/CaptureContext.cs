@@ -119,9 +119,14 @@ internal sealed class CaptureContext : IAsyncDisposable
         _running.Remove(entry);
     }
 
-    /// <summary>Reads <paramref name="topic"/> from the start until <paramref name="count"/> records arrived.</summary>
+    /// <summary>
+    /// Reads <paramref name="topic"/> from the start until at least <paramref name="count"/> records arrived, then on to
+    /// the end of every partition as it stands at that moment, so a duplicate behind the first <paramref name="count"/>
+    /// is in the list, not cut off. One still on its way is not: stop the connector first when that matters.
+    /// </summary>
     public List<Captured> Consume(string topic, int count) => ConsumeUntil(topic, records => records.Count >= count, $"{count} records");
 
+    /// <summary>Reads <paramref name="topic"/> from the start until <paramref name="done"/> holds, then to the log end offset of that moment.</summary>
     public List<Captured> ConsumeUntil(string topic, Func<List<Captured>, bool> done, string what)
     {
         using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(new ConsumerConfig
@@ -135,11 +140,12 @@ internal sealed class CaptureContext : IAsyncDisposable
         consumer.Subscribe(topic);
         var records = new List<Captured>();
         var clock = Stopwatch.StartNew();
-        while (!done(records))
+        Dictionary<TopicPartition, WatermarkOffsets>? ends = null;
+        while (ends is null ? !done(records) : !AtEnd(consumer, ends))
         {
             if (clock.Elapsed > Timeout)
             {
-                Assert.Fail($"expected {what} on {topic}, got {records.Count}:\n{string.Join('\n', records.Take(20))}");
+                Assert.Fail($"expected {(ends is null ? what : "the log end " + string.Join(", ", ends.Values.Select(e => e.High)))} on {topic}, got {records.Count}:\n{string.Join('\n', records.Take(20))}");
             }
 
             ConsumeResult<byte[]?, byte[]?>? result;
@@ -161,11 +167,20 @@ internal sealed class CaptureContext : IAsyncDisposable
                     (message.Headers ?? []).ToDictionary(h => h.Key, h => Encoding.UTF8.GetString(h.GetValueBytes())),
                     result.Offset.Value));
             }
+
+            if (ends is null && done(records))
+            {
+                // The records asked for are here; whatever the log holds beyond them now is read too.
+                ends = consumer.Assignment.ToDictionary(p => p, p => consumer.QueryWatermarkOffsets(p, Timeout));
+            }
         }
 
         consumer.Close();
         return records;
     }
+
+    private static bool AtEnd(IConsumer<byte[]?, byte[]?> consumer, Dictionary<TopicPartition, WatermarkOffsets> ends) =>
+        ends.All(end => end.Value.Low >= end.Value.High || consumer.Position(end.Key).Value >= end.Value.High);
 
     /// <summary>Polls <paramref name="condition"/> until it holds.</summary>
     public static async Task EventuallyAsync(Func<Task<bool>> condition, string what)
