@@ -183,7 +183,7 @@ internal sealed class CaptureContext : IAsyncDisposable
         ends.All(end => end.Value.Low >= end.Value.High || consumer.Position(end.Key).Value >= end.Value.High);
 
     /// <summary>Polls <paramref name="condition"/> until it holds.</summary>
-    public static async Task EventuallyAsync(Func<Task<bool>> condition, string what)
+    public static async Task EventuallyAsync(Func<Task<bool>> condition, string what, int pollMs = 50)
     {
         var clock = Stopwatch.StartNew();
         while (!await condition())
@@ -193,7 +193,7 @@ internal sealed class CaptureContext : IAsyncDisposable
                 Assert.Fail($"timed out waiting for {what}");
             }
 
-            await Task.Delay(50);
+            await Task.Delay(pollMs);
         }
     }
 
