@@ -96,6 +96,8 @@ internal sealed class CaptureContext : IAsyncDisposable
         await Task.WhenAny(connector.Ready, run).WaitAsync(Timeout);
         if (run.IsFaulted)
         {
+            // Refused before it was ready: the caller gets the exception, so it is not a hidden crash.
+            _running.RemoveAt(_running.Count - 1);
             await run;
         }
 
@@ -109,14 +111,17 @@ internal sealed class CaptureContext : IAsyncDisposable
         await entry.Stop.CancelAsync();
         try
         {
+            // A connector that crashed earlier throws its exception here.
             await entry.Run.WaitAsync(Timeout);
         }
         catch (TimeoutException)
         {
             Assert.Fail($"the connector did not stop: {connector.Status}\n{Log}");
         }
-
-        _running.Remove(entry);
+        finally
+        {
+            _running.Remove(entry);
+        }
     }
 
     /// <summary>
@@ -148,6 +153,7 @@ internal sealed class CaptureContext : IAsyncDisposable
                 Assert.Fail($"expected {(ends is null ? what : "the log end " + string.Join(", ", ends.Values.Select(e => e.High)))} on {topic}, got {records.Count}:\n{string.Join('\n', records.Take(20))}");
             }
 
+            ThrowIfAConnectorCrashed();
             ConsumeResult<byte[]?, byte[]?>? result;
             try
             {
@@ -197,18 +203,40 @@ internal sealed class CaptureContext : IAsyncDisposable
         }
     }
 
+    /// <summary>Fails the test with the exception of a connector that ended by itself after it reported ready.</summary>
+    public void ThrowIfAConnectorCrashed()
+    {
+        foreach (var (connector, run, _) in _running)
+        {
+            if (run.IsFaulted)
+            {
+                Assert.Fail($"the connector crashed after it reported ready ({connector.Status}): {run.Exception!.GetBaseException()}\n{Log}");
+            }
+        }
+    }
+
+    /// <summary>
+    /// Stops the connectors still running and drops the database's slots; then fails if a connector crashed while the
+    /// test ran or did not stop, which a test that passed without noticing would otherwise hide.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
-        foreach (var (_, run, stop) in _running)
+        var failures = new List<string>();
+        foreach (var (connector, run, stop) in _running)
         {
+            var crashedBeforeStop = run.IsFaulted;
             await stop.CancelAsync();
             try
             {
                 await run.WaitAsync(Timeout);
             }
-            catch (Exception)
+            catch (TimeoutException)
             {
-                // The test already failed or asserted on the failure.
+                failures.Add($"a connector did not stop within {Timeout.TotalSeconds} s: {connector.Status}");
+            }
+            catch (Exception e)
+            {
+                failures.Add($"a connector {(crashedBeforeStop ? "crashed after it reported ready" : "failed while stopping")}: {e}");
             }
         }
 
@@ -220,6 +248,11 @@ internal sealed class CaptureContext : IAsyncDisposable
         catch (PostgresException)
         {
             // A slot still in use by a connector that did not stop in time: it goes when the cluster stops.
+        }
+
+        if (failures.Count > 0)
+        {
+            Assert.Fail(string.Join("\n", failures) + "\n" + Log);
         }
     }
 }
