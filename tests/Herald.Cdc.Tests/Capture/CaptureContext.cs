@@ -94,14 +94,15 @@ internal sealed class CaptureContext : IAsyncDisposable
         var run = Task.Run(() => connector.RunAsync(stop.Token));
         _running.Add((connector, run, stop));
         await Task.WhenAny(connector.Ready, run).WaitAsync(Timeout);
-        if (run.IsFaulted)
+        if (!connector.Ready.IsCompletedSuccessfully)
         {
-            // Refused before it was ready: the caller gets the exception, so it is not a hidden crash.
+            // Refused before it was ready: the caller gets the exception (the run's, which names the fix), so it is not
+            // a hidden crash.
             _running.RemoveAt(_running.Count - 1);
-            await run;
+            await run.WaitAsync(Timeout);
+            await connector.Ready;
         }
 
-        await connector.Ready;
         return connector;
     }
 
