@@ -1,6 +1,5 @@
-using System.Net;
-using System.Net.Sockets;
 using Herald.EventStore.Projections;
+using Herald.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -120,7 +119,8 @@ public abstract partial class ForwardingCompliance
         await AppendAsync("payment-1", 2, start: 4);
         await AppendAsync("payment-2", 2);
 
-        var broken = Forwarder(options with { BootstrapServers = $"127.0.0.1:{ClosedPort()}", DeliveryTimeout = TimeSpan.FromSeconds(2) });
+        using var closed = new ClosedPort();
+        var broken = Forwarder(options with { BootstrapServers = closed.EndPoint, DeliveryTimeout = TimeSpan.FromSeconds(2) });
         var failure = await Assert.ThrowsAsync<ForwardingException>(() => broken.CatchUpAsync());
 
         Assert.True(failure.IsTransient, failure.ToString());
@@ -141,7 +141,8 @@ public abstract partial class ForwardingCompliance
     {
         var topic = NewTopic();
         await AppendAsync("payment-1", 3);
-        var broken = Forwarder(new EventForwarderOptions(topic, $"127.0.0.1:{ClosedPort()}"));
+        using var closed = new ClosedPort();
+        var broken = Forwarder(new EventForwarderOptions(topic, closed.EndPoint));
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => broken.CatchUpAsync(timeout.Token));
@@ -155,7 +156,8 @@ public abstract partial class ForwardingCompliance
     {
         var topic = NewTopic();
         await AppendAsync("payment-1", 2);
-        var options = new EventForwarderOptions(topic, $"127.0.0.1:{ClosedPort()}")
+        using var closed = new ClosedPort();
+        var options = new EventForwarderOptions(topic, closed.EndPoint)
         {
             DeliveryTimeout = TimeSpan.FromSeconds(1),
             RetryDelay = TimeSpan.FromMilliseconds(50),
@@ -211,14 +213,5 @@ public abstract partial class ForwardingCompliance
             Assert.True(DateTime.UtcNow < deadline, $"checkpoint {name} stayed at {status}");
             await Task.Delay(20);
         }
-    }
-
-    private static int ClosedPort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 }

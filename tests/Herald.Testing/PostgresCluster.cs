@@ -12,24 +12,26 @@ namespace Herald.Testing;
 /// <remarks>Needs Debian's <c>postgresql</c> package (<c>.ci/run</c> installs it). Run as root, the cluster runs as the <c>postgres</c> user.</remarks>
 public sealed class PostgresCluster : IAsyncDisposable
 {
+    /// <summary>How many ports a start tries when another process takes the chosen one first.</summary>
+    private const int PortAttempts = 5;
+
     private static readonly Lazy<Task<PostgresCluster>> SharedCluster = new(() => StartCoreAsync([], shared: true));
     private readonly string _bin;
     private readonly string _directory;
     private readonly bool _asPostgresUser;
     private int _databases;
 
-    private PostgresCluster(string bin, string directory, int port, bool asPostgresUser)
+    private PostgresCluster(string bin, string directory, bool asPostgresUser)
     {
         _bin = bin;
         _directory = directory;
-        Port = port;
         _asPostgresUser = asPostgresUser;
     }
 
     /// <summary>One cluster for the whole test run, stopped at process exit.</summary>
     public static Task<PostgresCluster> Shared => SharedCluster.Value;
 
-    public int Port { get; }
+    public int Port { get; private set; }
 
     /// <summary>A connection string to <paramref name="database"/> as the superuser <c>herald</c>.</summary>
     public string ConnectionString(string database) =>
@@ -83,21 +85,52 @@ public sealed class PostgresCluster : IAsyncDisposable
             await RunAsync("chown", ["postgres:postgres", directory]).ConfigureAwait(false);
         }
 
-        var cluster = new PostgresCluster(bin, directory, FreePort(), root);
+        var cluster = new PostgresCluster(bin, directory, root);
 
         // Before initdb: a start that fails half-way is cleaned up too.
         await cluster.StartWatchdogAsync().ConfigureAwait(false);
         var data = Path.Combine(directory, "data");
         await cluster.RunAsPostgresAsync(Path.Combine(bin, "initdb"), ["-D", data, "-U", "herald", "--auth=trust", "-E", "UTF8", "--no-sync"]).ConfigureAwait(false);
-        var options = $"-p {cluster.Port} -k {directory} -c listen_addresses=127.0.0.1 -c wal_level=logical -c max_replication_slots=200 -c max_wal_senders=60 -c fsync=off -c synchronous_commit=off -c max_connections=200"
-            + string.Concat(settings.Select(setting => " -c " + setting));
-        await cluster.RunAsPostgresAsync(Path.Combine(bin, "pg_ctl"), ["-D", data, "-o", options, "-l", Path.Combine(directory, "postgres.log"), "-w", "-t", "60", "start"]).ConfigureAwait(false);
+        await cluster.StartOnAFreePortAsync(data, settings).ConfigureAwait(false);
         if (shared)
         {
             AppDomain.CurrentDomain.ProcessExit += (_, _) => cluster.DisposeAsync().AsTask().GetAwaiter().GetResult();
         }
 
         return cluster;
+    }
+
+    /// <summary>
+    /// Starts the server on a port chosen free, retrying with another when something took it before the server bound
+    /// it. PostgreSQL cannot bind port 0 and report the port it got, so choose-then-bind has a window; the retry on
+    /// "Address already in use" closes it. <c>pg_ctl -w</c> waits for this data directory's postmaster, so a server
+    /// that someone else runs on the port is never mistaken for ours.
+    /// </summary>
+    private async Task StartOnAFreePortAsync(string data, string[] settings)
+    {
+        var log = Path.Combine(_directory, "postgres.log");
+        for (var attempt = 1; ; attempt++)
+        {
+            Port = FreePort();
+            var options = $"-p {Port} -k {_directory} -c listen_addresses=127.0.0.1 -c wal_level=logical -c max_replication_slots=200 -c max_wal_senders=60 -c fsync=off -c synchronous_commit=off -c max_connections=200"
+                + string.Concat(settings.Select(setting => " -c " + setting));
+            var logStart = File.Exists(log) ? new FileInfo(log).Length : 0;
+            try
+            {
+                await RunAsPostgresAsync(Path.Combine(_bin, "pg_ctl"), ["-D", data, "-o", options, "-l", log, "-w", "-t", "60", "start"]).ConfigureAwait(false);
+                return;
+            }
+            catch (InvalidOperationException) when (attempt < PortAttempts && LogSince(log, logStart).Contains("Address already in use", StringComparison.Ordinal))
+            {
+            }
+        }
+    }
+
+    private static string LogSince(string path, long offset)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        stream.Seek(offset, SeekOrigin.Begin);
+        return new StreamReader(stream).ReadToEnd();
     }
 
     private Task RunAsPostgresAsync(string file, string[] arguments) =>
@@ -122,6 +155,7 @@ public sealed class PostgresCluster : IAsyncDisposable
         }
     }
 
+    /// <summary>A port the OS considers free now; see <see cref="StartOnAFreePortAsync"/> for the window this leaves.</summary>
     private static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);

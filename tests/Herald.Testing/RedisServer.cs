@@ -16,6 +16,9 @@ public sealed class RedisServer : IAsyncDisposable
     /// <summary>How many logical databases the server has, so every test can own one.</summary>
     public const int Databases = 4096;
 
+    /// <summary>How many ports a start tries when another process takes the chosen one first.</summary>
+    private const int PortAttempts = 5;
+
     private static readonly Lazy<Task<RedisServer>> SharedServer = new(StartAsync);
     private readonly Process _process;
     private readonly string _directory;
@@ -56,7 +59,29 @@ public sealed class RedisServer : IAsyncDisposable
 
         var directory = Path.Combine(Path.GetTempPath(), "herald-redis-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
-        var port = FreePort();
+
+        // redis-server cannot bind port 0 and report the port it got, so a port chosen free can be taken before the
+        // server binds it: it then exits with "Address already in use", and the start is retried on another port.
+        for (var attempt = 1; ; attempt++)
+        {
+            var port = FreePort();
+            var (server, output) = await TryStartAsync(binary, directory, port).ConfigureAwait(false);
+            if (server is not null)
+            {
+                AppDomain.CurrentDomain.ProcessExit += (_, _) => server.DisposeAsync().AsTask().GetAwaiter().GetResult();
+                return server;
+            }
+
+            if (attempt == PortAttempts || !output.Contains("Address already in use", StringComparison.Ordinal))
+            {
+                throw new InvalidOperationException($"redis-server did not start on port {port}: {output}");
+            }
+        }
+    }
+
+    /// <summary>Starts redis-server on <paramref name="port"/>; null and its output when it exited instead of becoming ready.</summary>
+    private static async Task<(RedisServer? Server, string Output)> TryStartAsync(string binary, string directory, int port)
+    {
         var start = new ProcessStartInfo(binary)
         {
             RedirectStandardOutput = true,
@@ -73,66 +98,64 @@ public sealed class RedisServer : IAsyncDisposable
             start.ArgumentList.Add(argument);
         }
 
-        var process = Process.Start(start) ?? throw new InvalidOperationException("cannot start redis-server");
+        // Ready is the server's own log line, not a PING on the port: a PING could be answered by another process's
+        // server that took the port while ours failed to bind it.
         var output = new StringBuilder();
-        process.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
-        process.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        var server = new RedisServer(process, directory, port);
-        await server.StartWatchdogAsync().ConfigureAwait(false);
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => server.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        await server.WaitUntilReadyAsync(output).ConfigureAwait(false);
-        return server;
-    }
-
-    private async Task WaitUntilReadyAsync(StringBuilder output)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
+        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var exited = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
+        void Collect(object sender, DataReceivedEventArgs e)
         {
-            if (_process.HasExited)
-            {
-                lock (output)
-                {
-                    throw new InvalidOperationException($"redis-server exited with {_process.ExitCode}: {output}");
-                }
-            }
-
-            if (await PingAsync().ConfigureAwait(false))
+            if (e.Data is null)
             {
                 return;
             }
 
-            if (DateTime.UtcNow > deadline)
+            lock (output)
             {
-                throw new TimeoutException($"redis-server on port {Port} did not answer PING within 30 s");
+                output.AppendLine(e.Data);
             }
 
-            // Polling a starting server: there is no event to wait on.
-            await Task.Delay(20).ConfigureAwait(false);
+            if (e.Data.Contains("Ready to accept connections", StringComparison.Ordinal))
+            {
+                ready.TrySetResult();
+            }
         }
-    }
 
-    private async Task<bool> PingAsync()
-    {
+        process.OutputDataReceived += Collect;
+        process.ErrorDataReceived += Collect;
+        process.Exited += (_, _) => exited.TrySetResult();
+        if (!process.Start())
+        {
+            throw new InvalidOperationException("cannot start redis-server");
+        }
+
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        Task first;
         try
         {
-            using var client = new TcpClient();
-            await client.ConnectAsync(IPAddress.Loopback, Port).ConfigureAwait(false);
-            var stream = client.GetStream();
-            await stream.WriteAsync("PING\r\n"u8.ToArray()).ConfigureAwait(false);
-            var buffer = new byte[16];
-            var read = await stream.ReadAsync(buffer).ConfigureAwait(false);
-            return Encoding.ASCII.GetString(buffer, 0, read).StartsWith("+PONG", StringComparison.Ordinal);
+            first = await Task.WhenAny(ready.Task, exited.Task).WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
         }
-        catch (SocketException)
+        catch (TimeoutException)
         {
-            return false;
+            process.Kill();
+            throw;
         }
-        catch (IOException)
+
+        if (first == ready.Task)
         {
-            return false;
+            // Only a server that runs gets a watchdog: one for an exited attempt would later kill whatever reuses its pid.
+            var server = new RedisServer(process, directory, port);
+            await server.StartWatchdogAsync().ConfigureAwait(false);
+            return (server, "");
+        }
+
+        // Exited: its output streams end after the process does.
+        await process.WaitForExitAsync().ConfigureAwait(false);
+        lock (output)
+        {
+            return (null, $"exited with {process.ExitCode}: {output}");
         }
     }
 

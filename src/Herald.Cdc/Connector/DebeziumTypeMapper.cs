@@ -74,6 +74,19 @@ internal static class DebeziumTypeMapper
         };
     }
 
+    /// <summary>The declared scale of a <c>numeric(p, s)</c> column, or null (other types, <c>numeric</c> without a typmod).</summary>
+    public static int? NumericScale(PgType type, int typeModifier)
+    {
+        if (type.Effective.Name != "numeric" || typeModifier < 4)
+        {
+            return null;
+        }
+
+        // atttypmod = ((precision << 16) | (scale & 0x7ff)) + 4; PostgreSQL 15 allows negative scales (11-bit two's complement).
+        var scale = (typeModifier - 4) & 0x7ff;
+        return (scale ^ 0x400) - 0x400;
+    }
+
     /// <summary>Floors (a pre-1970 instant stays in its millisecond), keeping the infinity sentinels.</summary>
     private static long MicrosToMillis(long micros) =>
         micros is long.MaxValue or long.MinValue ? micros : (long)Math.Floor(micros / 1000d);

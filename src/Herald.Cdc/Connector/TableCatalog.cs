@@ -121,7 +121,7 @@ internal sealed class TableCatalog(string topicPrefix)
             var isKey = hasPrimaryKey ? info.Primary : info.IdentityIndex;
             var type = await _types.GetAsync(connection, column.TypeOid, cancellationToken).ConfigureAwait(false);
             var mapped = DebeziumTypeMapper.Map(type, column.TypeModifier);
-            schemas.Add(new ColumnSchema(column.Name, type.Name, mapped.ConnectType, mapped.SemanticName, !info.NotNull, isKey, mapped.ElementConnectType));
+            schemas.Add(new ColumnSchema(column.Name, type.Name, mapped.ConnectType, mapped.SemanticName, !info.NotNull, isKey, mapped.ElementConnectType, DebeziumTypeMapper.NumericScale(type, column.TypeModifier)));
             types.Add(mapped);
         }
 

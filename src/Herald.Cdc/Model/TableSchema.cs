@@ -24,6 +24,8 @@ public sealed record TableSchema(string Schema, string Name, IReadOnlyList<Colum
 /// <param name="Optional">Whether the column is nullable.</param>
 /// <param name="IsKey">Whether the column is part of the primary key.</param>
 /// <param name="ElementConnectType">For arrays, the element's Connect type.</param>
+/// <param name="Scale">For <c>numeric(p, s)</c> columns, the declared scale <c>s</c>; null for other types and for a
+/// <c>numeric</c> without one.</param>
 public sealed record ColumnSchema(
     string Name,
     string PostgresType,
@@ -31,4 +33,5 @@ public sealed record ColumnSchema(
     string? SemanticName,
     bool Optional,
     bool IsKey,
-    string? ElementConnectType = null);
+    string? ElementConnectType = null,
+    int? Scale = null);

@@ -11,10 +11,11 @@ namespace Herald.Cdc.Serialization;
 /// flattened row of the unwrap transform, each with or without the inline <c>schema</c>.
 /// </summary>
 /// <remarks>
-/// <para>Rows are written in the table's column order with every column present (a column the change did not carry,
-/// e.g. a non-key column in a <c>before</c> under <c>REPLICA IDENTITY DEFAULT</c>, is written as <c>null</c>), as the
-/// converter writes a Connect struct. Column values are copied as they are: the connector already mapped them to
-/// Debezium's JSON representation.</para>
+/// <para>Rows are written in the table's column order with every column present, as the converter writes a Connect
+/// struct. A column the change did not carry (e.g. a non-key column in a <c>before</c> under <c>REPLICA IDENTITY
+/// DEFAULT</c>) is <c>null</c> when it is optional and, when it is required, the fallback Debezium writes for its type
+/// (<c>""</c>, <c>0</c>, …; see <see cref="RequiredColumnFallback"/>), so the record fits its schema. Column values are
+/// copied as they are: the connector already mapped them to Debezium's JSON representation.</para>
 /// <para>One pooled <see cref="Utf8JsonWriter"/> per thread writes each record; the inline schemas of a table are
 /// rendered once per <see cref="TableSchema"/> instance and copied. The class is thread-safe.</para>
 /// <para><c>source.snapshot</c> is written as the <c>io.debezium.data.Enum</c> string Debezium 2.x emits
@@ -221,14 +222,19 @@ public sealed class DebeziumJsonSerializer
         foreach (var column in table.Columns)
         {
             writer.WritePropertyName(column.Name);
-            if (row.TryGetPropertyValue(column.Name, out var value))
+            var present = row.TryGetPropertyValue(column.Name, out var value);
+            if (present)
             {
                 matched++;
-                WriteNode(writer, value);
+            }
+
+            if (value is null && !column.Optional)
+            {
+                RequiredColumnFallback.Write(writer, column);
             }
             else
             {
-                writer.WriteNullValue();
+                WriteNode(writer, value);
             }
         }
 

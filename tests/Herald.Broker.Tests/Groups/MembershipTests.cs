@@ -135,7 +135,7 @@ public sealed class MembershipTests : GroupCoordinatorTestBase
         var b = await joinB.WaitAsync(Patience);
         Assert.StartsWith("instance-a-", a.MemberId);
         var leader = a.MemberId == a.Leader ? a : b;
-        Assert.All(leader.Members, m => Assert.NotNull(m.GroupInstanceId));
+        Assert.Equal(["instance-a", "instance-b"], leader.Members.Select(m => m.GroupInstanceId).Order(StringComparer.Ordinal));
         var assignments = new Dictionary<string, byte[]> { [a.MemberId] = Encoding.UTF8.GetBytes("A"), [b.MemberId] = Encoding.UTF8.GetBytes("B") };
         var syncs = new[] { SyncAsync("g", a.MemberId, a.GenerationId, a == leader ? assignments : null), SyncAsync("g", b.MemberId, b.GenerationId, b == leader ? assignments : null) };
         await Task.WhenAll(syncs).WaitAsync(Patience);

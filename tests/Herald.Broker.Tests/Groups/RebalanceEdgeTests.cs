@@ -19,7 +19,7 @@ public sealed class RebalanceEdgeTests : GroupCoordinatorTestBase
 
         var failed = await parkedSync.WaitAsync(Patience);
         Assert.Equal(ErrorCode.RebalanceInProgress, (ErrorCode)failed.ErrorCode);
-        Assert.NotNull(failed.Assignment);
+        Assert.Empty(failed.Assignment);
         Assert.Equal("PreparingRebalance", Describe("g").GroupState);
         var rejoins = responses.Select(r => JoinAsync(JoinRequest("g", r.MemberId))).Append(late.Join);
         Assert.All(await Task.WhenAll(rejoins).WaitAsync(Patience), r => Assert.Equal(2, r.GenerationId));

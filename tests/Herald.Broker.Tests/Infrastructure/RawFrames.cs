@@ -25,41 +25,48 @@ public static class RawFrames
         return writer.WrittenSpan.ToArray();
     }
 
-    /// <summary>Sends <paramref name="bytes"/>, half-closes, and reads until the broker closes or <paramref name="timeout"/> passes.</summary>
-    /// <returns>The bytes the broker answered with.</returns>
-    public static async Task<byte[]> SendAsync(string bootstrap, byte[] bytes, TimeSpan timeout, bool halfClose = true)
+    /// <summary>
+    /// Sends <paramref name="bytes"/> on a new connection, optionally half-closes, and reads until the broker closes the
+    /// connection or <paramref name="bound"/> passes.
+    /// </summary>
+    /// <returns>The bytes the broker answered with, and whether it closed the connection within the bound.</returns>
+    public static async Task<RawReply> SendAsync(string bootstrap, byte[] bytes, TimeSpan bound, bool halfClose = true)
     {
         var colon = bootstrap.LastIndexOf(':');
         using var client = new TcpClient();
         await client.ConnectAsync(bootstrap[..colon], int.Parse(bootstrap[(colon + 1)..]));
         var stream = client.GetStream();
-        await stream.WriteAsync(bytes);
-        if (halfClose)
-        {
-            client.Client.Shutdown(SocketShutdown.Send);
-        }
-
-        using var cts = new CancellationTokenSource(timeout);
         var received = new MemoryStream();
-        var buffer = new byte[64 * 1024];
+        using var cts = new CancellationTokenSource(bound);
         try
         {
+            await stream.WriteAsync(bytes, cts.Token);
+            if (halfClose)
+            {
+                client.Client.Shutdown(SocketShutdown.Send);
+            }
+
+            var buffer = new byte[64 * 1024];
             while (true)
             {
                 int n = await stream.ReadAsync(buffer, cts.Token);
                 if (n == 0)
                 {
-                    break;
+                    return new RawReply(received.ToArray(), Closed: true);
                 }
 
                 received.Write(buffer, 0, n);
             }
         }
-        catch (Exception ex) when (ex is OperationCanceledException or IOException)
+        catch (Exception ex) when (ex is IOException or SocketException)
         {
+            // A reset is a close too.
+            return new RawReply(received.ToArray(), Closed: true);
         }
-
-        return received.ToArray();
+        catch (OperationCanceledException) when (cts.IsCancellationRequested)
+        {
+            return new RawReply(received.ToArray(), Closed: false);
+        }
     }
 
     /// <summary>Sends one request frame and reads exactly one size-prefixed response (the frame body after the size).</summary>

@@ -137,7 +137,8 @@ public sealed class BusinessEventRulesTests
 
         var error = Assert.Throws<InvalidOperationException>(() => new BusinessEventTransform(rules));
         Assert.Contains("NoTopicOrderPlaced", error.Message, StringComparison.Ordinal);
-        Assert.NotNull(new BusinessEventTransform(new BusinessEventRules().When("public.orders").Inserted().ToTopic("x").Emit(c => new NoTopicOrderPlaced(1))));
+        var withTopic = new BusinessEventTransform(new BusinessEventRules().When("public.orders").Inserted().ToTopic("x").Emit(c => new NoTopicOrderPlaced(1)));
+        Assert.Equal("x", Assert.Single(withTopic.Apply(Orders.Insert(5, "pending"), "t")).Topic);
     }
 
     public sealed record NoTopicOrderPlaced([property: PartitionKey] long OrderId);

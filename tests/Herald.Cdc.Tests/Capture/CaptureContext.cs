@@ -94,12 +94,15 @@ internal sealed class CaptureContext : IAsyncDisposable
         var run = Task.Run(() => connector.RunAsync(stop.Token));
         _running.Add((connector, run, stop));
         await Task.WhenAny(connector.Ready, run).WaitAsync(Timeout);
-        if (run.IsFaulted)
+        if (!connector.Ready.IsCompletedSuccessfully)
         {
-            await run;
+            // Refused before it was ready: the caller gets the exception (the run's, which names the fix), so it is not
+            // a hidden crash.
+            _running.RemoveAt(_running.Count - 1);
+            await run.WaitAsync(Timeout);
+            await connector.Ready;
         }
 
-        await connector.Ready;
         return connector;
     }
 
@@ -109,19 +112,27 @@ internal sealed class CaptureContext : IAsyncDisposable
         await entry.Stop.CancelAsync();
         try
         {
+            // A connector that crashed earlier throws its exception here.
             await entry.Run.WaitAsync(Timeout);
         }
         catch (TimeoutException)
         {
             Assert.Fail($"the connector did not stop: {connector.Status}\n{Log}");
         }
-
-        _running.Remove(entry);
+        finally
+        {
+            _running.Remove(entry);
+        }
     }
 
-    /// <summary>Reads <paramref name="topic"/> from the start until <paramref name="count"/> records arrived.</summary>
+    /// <summary>
+    /// Reads <paramref name="topic"/> from the start until at least <paramref name="count"/> records arrived, then on to
+    /// the end of every partition as it stands at that moment, so a duplicate behind the first <paramref name="count"/>
+    /// is in the list, not cut off. One still on its way is not: stop the connector first when that matters.
+    /// </summary>
     public List<Captured> Consume(string topic, int count) => ConsumeUntil(topic, records => records.Count >= count, $"{count} records");
 
+    /// <summary>Reads <paramref name="topic"/> from the start until <paramref name="done"/> holds, then to the log end offset of that moment.</summary>
     public List<Captured> ConsumeUntil(string topic, Func<List<Captured>, bool> done, string what)
     {
         using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(new ConsumerConfig
@@ -135,13 +146,15 @@ internal sealed class CaptureContext : IAsyncDisposable
         consumer.Subscribe(topic);
         var records = new List<Captured>();
         var clock = Stopwatch.StartNew();
-        while (!done(records))
+        Dictionary<TopicPartition, WatermarkOffsets>? ends = null;
+        while (ends is null ? !done(records) : !AtEnd(consumer, ends))
         {
             if (clock.Elapsed > Timeout)
             {
-                Assert.Fail($"expected {what} on {topic}, got {records.Count}:\n{string.Join('\n', records.Take(20))}");
+                Assert.Fail($"expected {(ends is null ? what : "the log end " + string.Join(", ", ends.Values.Select(e => e.High)))} on {topic}, got {records.Count}:\n{string.Join('\n', records.Take(20))}");
             }
 
+            ThrowIfAConnectorCrashed();
             ConsumeResult<byte[]?, byte[]?>? result;
             try
             {
@@ -161,14 +174,23 @@ internal sealed class CaptureContext : IAsyncDisposable
                     (message.Headers ?? []).ToDictionary(h => h.Key, h => Encoding.UTF8.GetString(h.GetValueBytes())),
                     result.Offset.Value));
             }
+
+            if (ends is null && done(records))
+            {
+                // The records asked for are here; whatever the log holds beyond them now is read too.
+                ends = consumer.Assignment.ToDictionary(p => p, p => consumer.QueryWatermarkOffsets(p, Timeout));
+            }
         }
 
         consumer.Close();
         return records;
     }
 
+    private static bool AtEnd(IConsumer<byte[]?, byte[]?> consumer, Dictionary<TopicPartition, WatermarkOffsets> ends) =>
+        ends.All(end => end.Value.Low >= end.Value.High || consumer.Position(end.Key).Value >= end.Value.High);
+
     /// <summary>Polls <paramref name="condition"/> until it holds.</summary>
-    public static async Task EventuallyAsync(Func<Task<bool>> condition, string what)
+    public static async Task EventuallyAsync(Func<Task<bool>> condition, string what, int pollMs = 50)
     {
         var clock = Stopwatch.StartNew();
         while (!await condition())
@@ -178,22 +200,44 @@ internal sealed class CaptureContext : IAsyncDisposable
                 Assert.Fail($"timed out waiting for {what}");
             }
 
-            await Task.Delay(50);
+            await Task.Delay(pollMs);
         }
     }
 
+    /// <summary>Fails the test with the exception of a connector that ended by itself after it reported ready.</summary>
+    public void ThrowIfAConnectorCrashed()
+    {
+        foreach (var (connector, run, _) in _running)
+        {
+            if (run.IsFaulted)
+            {
+                Assert.Fail($"the connector crashed after it reported ready ({connector.Status}): {run.Exception!.GetBaseException()}\n{Log}");
+            }
+        }
+    }
+
+    /// <summary>
+    /// Stops the connectors still running and drops the database's slots; then fails if a connector crashed while the
+    /// test ran or did not stop, which a test that passed without noticing would otherwise hide.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
-        foreach (var (_, run, stop) in _running)
+        var failures = new List<string>();
+        foreach (var (connector, run, stop) in _running)
         {
+            var crashedBeforeStop = run.IsFaulted;
             await stop.CancelAsync();
             try
             {
                 await run.WaitAsync(Timeout);
             }
-            catch (Exception)
+            catch (TimeoutException)
             {
-                // The test already failed or asserted on the failure.
+                failures.Add($"a connector did not stop within {Timeout.TotalSeconds} s: {connector.Status}");
+            }
+            catch (Exception e)
+            {
+                failures.Add($"a connector {(crashedBeforeStop ? "crashed after it reported ready" : "failed while stopping")}: {e}");
             }
         }
 
@@ -205,6 +249,11 @@ internal sealed class CaptureContext : IAsyncDisposable
         catch (PostgresException)
         {
             // A slot still in use by a connector that did not stop in time: it goes when the cluster stops.
+        }
+
+        if (failures.Count > 0)
+        {
+            Assert.Fail(string.Join("\n", failures) + "\n" + Log);
         }
     }
 }

@@ -164,7 +164,8 @@ public sealed class ErrorTests
     {
         await using var context = await CaptureContext.CreateAsync();
         await context.ExecuteAsync("CREATE TABLE items (id int PRIMARY KEY)");
-        var options = context.Options("items") with { BootstrapServers = "127.0.0.1:" + ClosedPort() };
+        using var closed = new ClosedPort();
+        var options = context.Options("items") with { BootstrapServers = closed.EndPoint };
         var connector = await context.StartAsync(options);
 
         // Inside the inserting transaction: a position past the insert's record, before its commit.
@@ -183,12 +184,5 @@ public sealed class ErrorTests
         Assert.Equal(0, connector.Status.RecordsAcknowledged);
         var confirmed = await context.ConfirmedFlushLsnAsync();
         Assert.True(confirmed < afterInsert, $"confirmed_flush_lsn {confirmed} moved past the unacknowledged insert (at {afterInsert})");
-    }
-
-    private static int ClosedPort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -8,7 +8,8 @@ namespace Herald.Cdc.Tests.Shape;
 /// Golden tests against the examples in Debezium's PostgreSQL connector documentation (<c>postgresql.adoc</c>,
 /// "Change event keys" and "create events"), in the JSON converter's real struct-schema form. Differences from the
 /// documentation's text: <c>source.snapshot</c> is the <c>io.debezium.data.Enum</c> string current Debezium emits, and
-/// <c>ts_us</c>/<c>ts_ns</c> are not written.
+/// <c>ts_us</c>/<c>ts_ns</c> are not written. Where the documentation abbreviates (a delete's <c>before</c>), the golden
+/// comes from Debezium's source and its own tests, named next to the case.
 /// </summary>
 public sealed class DebeziumJsonSerializerTests
 {
@@ -114,16 +115,76 @@ public sealed class DebeziumJsonSerializerTests
             serializer.SerializeEnvelope(Customers.Create()));
     }
 
+    // Debezium's documentation abbreviates this payload to {"id":1}, but the JsonConverter writes every field of the
+    // before struct. What the connector puts in the fields pgoutput did not send comes from its source:
+    // PostgresChangeRecordEmitter.columnValues leaves them null, and JdbcValueConverters.convertValue turns null into
+    // null for an optional column and into the type's fallback for a required one ("" for a string, 0 for numbers,
+    // DBZ-1158: RecordsStreamProducerIT.shouldProcessNotNullColumnsFallbacksReplicaIdentity).
+    private const string DeletePayloadBefore = """{"id":1,"first_name":"","last_name":"","email":""}""";
+
     [Fact]
-    public void Delete_under_default_replica_identity_writes_every_column_of_before()
+    public void Delete_under_default_replica_identity_fills_required_columns_of_before_as_debezium_does()
     {
         var envelope = JsonAssert.Parse(new DebeziumJsonSerializer().SerializeEnvelope(Customers.Delete()));
 
-        Assert.True(JsonNode.DeepEquals(
-            JsonNode.Parse("""{"id":1,"first_name":null,"last_name":null,"email":null}"""), envelope["before"]));
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(DeletePayloadBefore), envelope["before"]), envelope["before"]?.ToJsonString());
         Assert.Null(envelope["after"]);
         Assert.Equal("d", envelope["op"]!.GetValue<string>());
         Assert.Equal(46523128UL, envelope["source"]!["lsn"]!.GetValue<ulong>());
+    }
+
+    [Fact]
+    public void Delete_with_schema_has_a_value_for_every_required_field_of_before()
+    {
+        var serializer = new DebeziumJsonSerializer(new DebeziumJsonOptions { SchemasEnabled = true });
+
+        var record = JsonAssert.Parse(serializer.SerializeEnvelope(Customers.Delete()));
+
+        ConnectStruct.AssertConforms(record["schema"]!, record["payload"]);
+        var beforeSchema = record["schema"]!["fields"]!.AsArray().Single(f => (string?)f!["field"] == "before")!;
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(CustomerColumns), beforeSchema["fields"]), beforeSchema.ToJsonString());
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(DeletePayloadBefore), record["payload"]!["before"]), record["payload"]!["before"]?.ToJsonString());
+    }
+
+    [Fact]
+    public void Required_columns_a_delete_did_not_carry_get_the_fallback_of_their_type_and_optional_ones_stay_null()
+    {
+        // Fallbacks per type from JdbcValueConverters/PostgresValueConverter under Herald's settings (decimal and
+        // money as strings, numeric intervals, bytes as base64): the zero of the representation, "" for text.
+        var table = new TableSchema(
+            "public",
+            "everything",
+            [
+                new ColumnSchema("id", "int8", "int64", null, Optional: false, IsKey: true),
+                new ColumnSchema("small", "int2", "int16", null, Optional: false, IsKey: false),
+                new ColumnSchema("real", "float4", "float32", null, Optional: false, IsKey: false),
+                new ColumnSchema("flag", "bool", "boolean", null, Optional: false, IsKey: false),
+                new ColumnSchema("amount", "numeric", "string", null, Optional: false, IsKey: false, Scale: 2),
+                new ColumnSchema("ratio", "numeric", "string", null, Optional: false, IsKey: false),
+                new ColumnSchema("price", "money", "string", null, Optional: false, IsKey: false),
+                new ColumnSchema("doc", "jsonb", "string", "io.debezium.data.Json", Optional: false, IsKey: false),
+                new ColumnSchema("blob", "bytea", "bytes", null, Optional: false, IsKey: false),
+                new ColumnSchema("day", "date", "int32", "io.debezium.time.Date", Optional: false, IsKey: false),
+                new ColumnSchema("at", "timestamptz", "string", "io.debezium.time.ZonedTimestamp", Optional: false, IsKey: false),
+                new ColumnSchema("clock", "timetz", "string", "io.debezium.time.ZonedTime", Optional: false, IsKey: false),
+                new ColumnSchema("tags", "_text", "array", null, Optional: false, IsKey: false, ElementConnectType: "string"),
+                new ColumnSchema("note", "text", "string", null, Optional: true, IsKey: false),
+            ],
+            ReplicaIdentityFull: false);
+        var change = new ChangeEvent(
+            ChangeOperation.Delete, table, new JsonObject { ["id"] = 7L }, new JsonObject { ["id"] = 7L }, null,
+            new SourceInfo("shop", 1, "false", "db", "public", "everything", null, 99, null), 2);
+        var serializer = new DebeziumJsonSerializer(new DebeziumJsonOptions { SchemasEnabled = true });
+
+        var record = JsonAssert.Parse(serializer.SerializeEnvelope(change));
+
+        Assert.True(JsonNode.DeepEquals(
+            JsonNode.Parse("""
+                {"id":7,"small":0,"real":0.0,"flag":false,"amount":"0.00","ratio":"0","price":"0.00","doc":"","blob":"",
+                 "day":0,"at":"1970-01-01T00:00:00Z","clock":"00:00:00Z","tags":[],"note":null}
+                """),
+            record["payload"]!["before"]), record["payload"]!["before"]?.ToJsonString());
+        ConnectStruct.AssertConforms(record["schema"]!, record["payload"]);
     }
 
     [Fact]

@@ -131,7 +131,7 @@ public sealed class ExtractNewRecordStateTests
     }
 
     [Fact]
-    public void Rewritten_delete_under_default_replica_identity_has_null_non_key_columns_and_metadata()
+    public void Rewritten_delete_under_default_replica_identity_has_debezium_fallbacks_in_required_columns_and_metadata()
     {
         var transform = Unwrap(new()
         {
@@ -142,7 +142,7 @@ public sealed class ExtractNewRecordStateTests
         var record = Assert.Single(transform.Apply(Customers.Delete(), Topic));
 
         JsonAssert.Equal(
-            """{"id":1,"first_name":null,"last_name":null,"email":null,"__deleted":"true","__op":"d","__lsn":46523128}""",
+            """{"id":1,"first_name":"","last_name":"","email":"","__deleted":"true","__op":"d","__lsn":46523128}""",
             record.Value);
     }
 

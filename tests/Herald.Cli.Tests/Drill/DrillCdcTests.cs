@@ -58,7 +58,8 @@ public sealed class DrillCdcTests
     [Fact]
     public async Task An_unreachable_redis_is_a_runtime_failure_that_says_so()
     {
-        var run = await CliRun.RunAsync(["drill", "cdc", "--postgres", "Host=127.0.0.1", "--redis", $"127.0.0.1:{ClosedPort.Reserve()}"]);
+        using var closed = new ClosedPort();
+        var run = await CliRun.RunAsync(["drill", "cdc", "--postgres", "Host=127.0.0.1", "--redis", closed.EndPoint]);
 
         Assert.Equal(1, run.ExitCode);
         Assert.Contains("cannot reach Redis", run.Stderr, StringComparison.Ordinal);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Herald.Testing;
 
 namespace Herald.Cli.Tests.Groups;
@@ -15,17 +14,17 @@ public sealed class UnreachableHttpTests
 
     [Theory]
     [MemberData(nameof(Commands))]
-    public async Task Fails_fast_with_one_line_naming_the_listener(string[] command)
+    public async Task Fails_on_the_refused_connection_with_one_line_naming_the_listener(string[] command)
     {
-        var http = $"http://127.0.0.1:{ClosedPort.Reserve()}";
-        var clock = Stopwatch.StartNew();
+        using var closed = new ClosedPort();
+        var http = $"http://{closed.EndPoint}";
 
         var run = await CliRun.RunAsync([.. command, "--http", http]);
 
+        // A request that waited for its timeout says "(no answer in 10 s)": the exact line is the refused connection's.
         Assert.True(run.ExitCode == 1, run.ToString());
         Assert.Equal($"error: cannot reach Herald's HTTP listener at {http}", Assert.Single(run.StderrLines));
         Assert.Empty(run.Stdout);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed}");
     }
 
     [Theory]

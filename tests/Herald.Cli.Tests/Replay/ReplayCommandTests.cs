@@ -114,7 +114,8 @@ public sealed class ReplayCommandTests(BrokerFixture broker) : IClassFixture<Bro
     public async Task Execute_against_an_unreachable_broker_fails_in_one_line()
     {
         using var seed = await new EventStoreSeed().SeedAsync();
-        var bootstrap = $"127.0.0.1:{ClosedPort.Reserve()}";
+        using var closed = new ClosedPort();
+        var bootstrap = closed.EndPoint;
 
         var run = await CliRun.RunAsync(["replay", "--sqlite", seed.File, "--topic", NewTopic(), "--execute", "--bootstrap", bootstrap]);
 

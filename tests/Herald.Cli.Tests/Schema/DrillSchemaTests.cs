@@ -24,6 +24,7 @@ public sealed class DrillSchemaTests
         {
             var run = await CliRun.RunAsync(["drill", "schema", "--dir", folder, "--keep"]);
 
+            Assert.True(run.ExitCode == 0, run.ToString());
             Assert.Equal(
                 ["OrderCreated-v1.json", "OrderCreated-v2.json", "OrderCreated-v3.json"],
                 Directory.GetFiles(folder).Select(Path.GetFileName).Order(StringComparer.Ordinal));
@@ -43,8 +44,11 @@ public sealed class DrillSchemaTests
     {
         var folder = Path.Combine(Path.GetTempPath(), "herald-drill-test-" + Guid.NewGuid().ToString("N"));
 
-        await CliRun.RunAsync(["drill", "schema", "--dir", folder]);
+        var run = await CliRun.RunAsync(["drill", "schema", "--dir", folder]);
 
+        // A drill that failed before writing anything would leave no folder either: it must have passed.
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("drill passed", run.Stdout, StringComparison.Ordinal);
         Assert.False(Directory.Exists(folder));
     }
 }

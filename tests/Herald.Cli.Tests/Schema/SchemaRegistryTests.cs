@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Herald.Cli.Tests.EndToEnd;
+using Herald.Testing;
 
 namespace Herald.Cli.Tests.Schema;
 
@@ -93,7 +94,8 @@ public sealed class SchemaRegistryUnreachableTests : IDisposable
     [InlineData("check")]
     public async Task An_unreachable_registry_is_one_error_line(string verb)
     {
-        var url = $"http://127.0.0.1:{ClosedPort.Reserve()}";
+        using var closed = new ClosedPort();
+        var url = $"http://{closed.EndPoint}";
         var schema = files.Write("user.avsc", """{"type": "record", "name": "User", "fields": [{"name": "id", "type": "string"}]}""");
 
         var run = await CliRun.RunAsync(["schema", verb, "users-value", schema, "--registry", url]);

@@ -223,32 +223,52 @@ public sealed class ConsumerHostTests
 
         await using var first = await SdkHost.StartAsync(server.KafkaBootstrap, o => o.Topic<UserCreated>(topic),
             h => h.AddConsumer<SendWelcomeEmail>(topic, group, c => c.BatchSize(10)), database);
+        SdkHost? second = null;
         const int perUser = 30;
         var users = Enumerable.Range(0, 8).Select(i => $"{topic}-u{i}").ToList();
-        for (int sequence = 0; sequence < perUser; sequence++)
+        var secondJoinedAt = DateTime.MaxValue;
+        var rounds = 0;
+        long Handled() => first.Scalar("SELECT COUNT(DISTINCT user_id || ':' || sequence) FROM welcome_emails");
+        try
         {
-            if (sequence == perUser / 2)
+            // One round per sequence number, a few rounds in flight so partitions move with events unhandled. Half-way a
+            // second member joins, and rounds go on until it has handled events: only then did partitions really move.
+            const int inFlightRounds = 4;
+            while (rounds < perUser || second!.Metrics.Handled == 0)
             {
-                // A second member joins half-way: partitions move between the two hosts.
-                await using var second = await SdkHost.StartAsync(server.KafkaBootstrap, o => o.Topic<UserCreated>(topic),
-                    h => h.AddConsumer<SendWelcomeEmail>(topic, group, c => c.BatchSize(10)), database);
-                foreach (var user in users)
+                if (rounds == perUser / 2)
                 {
-                    await first.Publisher.PublishAsync(new UserCreated(user, "x@example.com", sequence));
+                    second = await SdkHost.StartAsync(server.KafkaBootstrap, o => o.Topic<UserCreated>(topic),
+                        h => h.AddConsumer<SendWelcomeEmail>(topic, group, c => c.BatchSize(10)), database);
+                    secondJoinedAt = DateTime.UtcNow;
                 }
 
-                await SdkHost.WaitUntilAsync(() => second.Metrics.Handled > 0 || first.Scalar("SELECT COUNT(*) FROM welcome_emails") >= users.Count * (sequence + 1), "the second member to take part");
-                continue;
+                if (DateTime.UtcNow - secondJoinedAt > TimeSpan.FromSeconds(30))
+                {
+                    Assert.Fail($"the second member handled nothing in {rounds - perUser / 2} rounds after joining: no partition moved, so nothing crossed a rebalance");
+                }
+
+                foreach (var user in users)
+                {
+                    await first.Publisher.PublishAsync(new UserCreated(user, "x@example.com", rounds));
+                }
+
+                rounds++;
+                await SdkHost.WaitUntilAsync(() => Handled() >= users.Count * (rounds - inFlightRounds), $"round {rounds - inFlightRounds}");
             }
 
-            foreach (var user in users)
+            await SdkHost.WaitUntilAsync(() => Handled() == users.Count * rounds, "every event");
+            Assert.True(first.Metrics.Handled > 0 && second!.Metrics.Handled > 0, $"first handled {first.Metrics.Handled}, second {second?.Metrics.Handled}");
+        }
+        finally
+        {
+            if (second is not null)
             {
-                await first.Publisher.PublishAsync(new UserCreated(user, "x@example.com", sequence));
+                await second.DisposeAsync();
             }
         }
 
-        await SdkHost.WaitUntilAsync(() => first.Scalar("SELECT COUNT(DISTINCT user_id || ':' || sequence) FROM welcome_emails") == users.Count * perUser, "every event");
-        Assert.Equal(users.Count * perUser, first.Scalar("SELECT COUNT(*) FROM welcome_emails"));
+        Assert.Equal(users.Count * rounds, first.Scalar("SELECT COUNT(*) FROM welcome_emails"));
         foreach (var user in users)
         {
             // Rows were inserted in handling order; per user the sequence must never go backwards.

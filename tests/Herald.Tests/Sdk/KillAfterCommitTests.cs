@@ -76,8 +76,20 @@ public sealed class KillAfterCommitTests
         using var restartedProcess = restarted;
         try
         {
-            await SdkHost.WaitUntilAsync(() => Count(database) >= 40, "all 40 welcomes");
-            await Task.Delay(500); // any duplicate would show up right behind the last event
+            // Once the group's committed offset reaches the end of the log, every event was handled (offsets are
+            // committed after handling), redeliveries of the events handled before the kill included.
+            using (var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = server.KafkaBootstrap }).Build())
+            {
+                async Task<long> CommittedAsync() =>
+                    (await admin.ListConsumerGroupOffsetsAsync([new ConsumerGroupTopicPartitions(group, [new TopicPartition(topic, 0)])])).Single().Partitions.Single().Offset.Value;
+                var deadline = DateTime.UtcNow.AddSeconds(60);
+                while (await CommittedAsync() < 40)
+                {
+                    Assert.True(DateTime.UtcNow < deadline, $"the restarted consumer did not commit past offset 40 (committed {await CommittedAsync()}, {Count(database)} welcomes)");
+                    await Task.Delay(25);
+                }
+            }
+
             Assert.Equal(40, Count(database));
             using var connection = new SqliteConnection(database);
             connection.Open();

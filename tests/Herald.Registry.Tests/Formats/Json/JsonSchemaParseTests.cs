@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using Herald.Registry.Formats;
 using Herald.Registry.Formats.Json;
@@ -75,26 +74,21 @@ public sealed class JsonSchemaParseTests
         Assert.Equal("false", Format.Parse(" false ", JsonCompatibilityTests.NoReferences).Canonical);
     }
 
+    // The diff's cost is bounded by a step budget (SchemaDiff.MaxSteps), not by the clock: an exponential walk runs
+    // out of steps and throws SchemaTooComplexException on any machine, so these tests demand the verdict itself.
     [Fact]
-    public void Deeply_nested_oneOf_of_refs_finishes_quickly()
+    public void Deeply_nested_oneOf_of_refs_gets_a_verdict_within_the_step_budget()
     {
         var (original, update) = (Format.Parse(NestedOneOf(30, "string"), JsonCompatibilityTests.NoReferences), Format.Parse(NestedOneOf(30, "integer"), JsonCompatibilityTests.NoReferences));
-        var stopwatch = Stopwatch.StartNew();
-        try
-        {
-            var differences = Format.Diff(original, update, CompatibilityPolicy.Strict, default);
-            Assert.Contains(differences, d => !d.IsCompatible);
-        }
-        catch (SchemaTooComplexException)
-        {
-            // Giving up is an acceptable outcome; taking long is not.
-        }
 
-        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(2), $"took {stopwatch.Elapsed}");
+        var differences = Format.Diff(original, update, CompatibilityPolicy.Strict, default);
+
+        Assert.Contains(differences, d => !d.IsCompatible);
+        Assert.DoesNotContain(Format.Diff(original, original, CompatibilityPolicy.Strict, default), d => !d.IsCompatible);
     }
 
     [Fact]
-    public void Ref_cycle_through_oneOf_finishes_quickly()
+    public void Ref_cycle_through_oneOf_gets_a_verdict_within_the_step_budget()
     {
         static string Cyclic(string leaf) =>
             "{\"definitions\":{" + string.Join(",", Enumerable.Range(0, 20).Select(i =>
@@ -102,17 +96,11 @@ public sealed class JsonSchemaParseTests
             + "},\"$ref\":\"#/definitions/d0\"}";
         var original = Format.Parse(Cyclic("string"), JsonCompatibilityTests.NoReferences);
         var update = Format.Parse(Cyclic("integer"), JsonCompatibilityTests.NoReferences);
-        var stopwatch = Stopwatch.StartNew();
-        try
-        {
-            Format.Diff(original, update, CompatibilityPolicy.Strict, default);
-            Assert.DoesNotContain(Format.Diff(original, original, CompatibilityPolicy.Strict, default), d => !d.IsCompatible);
-        }
-        catch (SchemaTooComplexException)
-        {
-        }
 
-        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(2), $"took {stopwatch.Elapsed}");
+        var differences = Format.Diff(original, update, CompatibilityPolicy.Strict, default);
+
+        Assert.Contains(differences, d => !d.IsCompatible);
+        Assert.DoesNotContain(Format.Diff(original, original, CompatibilityPolicy.Strict, default), d => !d.IsCompatible);
     }
 
     [Fact]
