@@ -6,6 +6,7 @@ using Confluent.Kafka.Admin;
 using Herald.Benchmarks.E2e;
 using Herald.Registry;
 using Herald.Registry.Formats;
+using Herald.Benchmarks.Seeding;
 
 namespace Herald.Benchmarks.ConsolePages;
 
@@ -29,7 +30,7 @@ public static class ConsoleSeeder
         var partitions = Enumerable.Range(0, options.Topics).Select(t => new TopicPartition(ConsoleBenchOptions.TopicName(t), 0))
             .Concat(Enumerable.Range(0, options.Partitions).Select(p => new TopicPartition(ConsoleBenchOptions.WideTopic, p)))
             .ToList();
-        await Task.Run(() => Produce(bootstrap, partitions, options.RecordsPerPartition, cancellationToken), cancellationToken).ConfigureAwait(false);
+        await Task.Run(() => PartitionFiller.Fill(bootstrap, partitions, options.RecordsPerPartition, cancellationToken), cancellationToken).ConfigureAwait(false);
         var produced = clock.Elapsed;
         await Task.Run(() => Commit(bootstrap, options, cancellationToken), cancellationToken).ConfigureAwait(false);
         var committed = clock.Elapsed;
@@ -38,47 +39,6 @@ public static class ConsoleSeeder
         return string.Create(
             CultureInfo.InvariantCulture,
             $"topics {created.TotalSeconds:0.0} s, produce {(produced - created).TotalSeconds:0.0} s, commits {(committed - produced).TotalSeconds:0.0} s, subjects {(registered - committed).TotalSeconds:0.0} s");
-    }
-
-    private static void Produce(string bootstrap, IReadOnlyList<TopicPartition> partitions, int records, CancellationToken cancellationToken)
-    {
-        using var producer = new ProducerBuilder<Null, byte[]>(new ProducerConfig { BootstrapServers = bootstrap, Acks = Acks.All, LingerMs = 20 }).Build();
-        var message = new Message<Null, byte[]> { Value = Payload.Create(100) };
-        long errors = 0;
-        string? firstError = null;
-        void OnDelivery(DeliveryReport<Null, byte[]> report)
-        {
-            if (report.Error.IsError && Interlocked.Increment(ref errors) == 1)
-            {
-                firstError = report.Error.ToString();
-            }
-        }
-
-        foreach (var partition in partitions)
-        {
-            for (int r = 0; r < records; r++)
-            {
-                while (true)
-                {
-                    try
-                    {
-                        producer.Produce(partition, message, OnDelivery);
-                        break;
-                    }
-                    catch (ProduceException<Null, byte[]> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
-                    {
-                        cancellationToken.ThrowIfCancellationRequested();
-                        Thread.Sleep(1);
-                    }
-                }
-            }
-        }
-
-        producer.Flush(cancellationToken);
-        if (errors > 0)
-        {
-            throw new InvalidOperationException($"seeding: {errors} delivery errors (first: {firstError})");
-        }
     }
 
     private static void Commit(string bootstrap, ConsoleBenchOptions options, CancellationToken cancellationToken)

@@ -3,6 +3,7 @@ using System.Globalization;
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
 using Herald.Benchmarks.E2e;
+using Herald.Benchmarks.Seeding;
 
 namespace Herald.Benchmarks.Metrics;
 
@@ -44,47 +45,16 @@ public static class LagSeeder
 
     private static void Produce(string bootstrap, MetricsOptions options, CancellationToken cancellationToken)
     {
-        using var producer = new ProducerBuilder<Null, byte[]>(new ProducerConfig { BootstrapServers = bootstrap, Acks = Acks.All }).Build();
-        var message = new Message<Null, byte[]> { Value = Payload.Create(100) };
-        long errors = 0;
-        string? firstError = null;
-        void OnDelivery(DeliveryReport<Null, byte[]> report)
-        {
-            if (report.Error.IsError && Interlocked.Increment(ref errors) == 1)
-            {
-                firstError = report.Error.ToString();
-            }
-        }
-
+        var partitions = new List<TopicPartition>(options.Topics * options.PartitionsPerTopic);
         for (int t = 0; t < options.Topics; t++)
         {
             for (int p = 0; p < options.PartitionsPerTopic; p++)
             {
-                var partition = new TopicPartition(TopicName(t), p);
-                for (int r = 0; r < options.RecordsPerPartition; r++)
-                {
-                    while (true)
-                    {
-                        try
-                        {
-                            producer.Produce(partition, message, OnDelivery);
-                            break;
-                        }
-                        catch (ProduceException<Null, byte[]> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
-                        {
-                            cancellationToken.ThrowIfCancellationRequested();
-                            Thread.Sleep(1);
-                        }
-                    }
-                }
+                partitions.Add(new TopicPartition(TopicName(t), p));
             }
         }
 
-        producer.Flush(cancellationToken);
-        if (errors > 0)
-        {
-            throw new InvalidOperationException($"seeding: {errors} delivery errors (first: {firstError})");
-        }
+        PartitionFiller.Fill(bootstrap, partitions, options.RecordsPerPartition, cancellationToken);
     }
 
     private static void Commit(string bootstrap, MetricsOptions options, CancellationToken cancellationToken)
