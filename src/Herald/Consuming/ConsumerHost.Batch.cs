@@ -68,7 +68,7 @@ public sealed partial class ConsumerHost
 
                     running = record;
                     runningSpan = span;
-                    var context = new EventContext(envelope, record.Record.Topic, record.Record.Partition.Value, record.Record.Offset.Value, 1, registration.Group, transaction.Connection, transaction.Transaction);
+                    var context = new EventContext(envelope, record.Record.Topic, record.Record.Partition.Value, record.Record.Offset.Value, 1, registration.Group, transaction.Connection, transaction.Transaction, scope.ServiceProvider.GetService<IOutbox>());
                     await InvokeHandlerAsync(registration, handler, record, context, cancellationToken).ConfigureAwait(false);
                     handled.Add(envelope.EventId);
                     outcomes.Add((record, ConsumerOutcomes.Handled, span));

@@ -4,6 +4,7 @@ using System.Text;
 using Confluent.Kafka;
 using Herald.DeadLetters;
 using Herald.Inbox;
+using Herald.Outbox;
 using Herald.Pii;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -96,7 +97,7 @@ public sealed partial class ConsumerHost
                     if (!duplicate)
                     {
                         var handler = scope.ServiceProvider.GetRequiredService(registration.HandlerType);
-                        var context = new EventContext(envelope, record.Record.Topic, record.Record.Partition.Value, record.Record.Offset.Value, attempt, registration.Group, transaction.Connection, transaction.Transaction);
+                        var context = new EventContext(envelope, record.Record.Topic, record.Record.Partition.Value, record.Record.Offset.Value, attempt, registration.Group, transaction.Connection, transaction.Transaction, scope.ServiceProvider.GetService<IOutbox>());
                         await InvokeHandlerAsync(registration, handler, record, context, cancellationToken).ConfigureAwait(false);
                         await transaction.MarkProcessedAsync(envelope.EventId, cancellationToken).ConfigureAwait(false);
                         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Herald.Contracts;
+using Herald.Outbox;
 using Herald.Publishing;
 
 namespace Herald.Consuming;
@@ -7,8 +8,11 @@ namespace Herald.Consuming;
 /// <summary>Everything a handler knows about the event it handles, and the transaction its effects belong to.</summary>
 public sealed class EventContext
 {
-    internal EventContext(EventEnvelope envelope, string topic, int partition, long offset, int attempt, string consumerGroup, DbConnection connection, DbTransaction transaction)
+    private readonly IOutbox? _outbox;
+
+    internal EventContext(EventEnvelope envelope, string topic, int partition, long offset, int attempt, string consumerGroup, DbConnection connection, DbTransaction transaction, IOutbox? outbox = null)
     {
+        _outbox = outbox;
         Envelope = envelope;
         Topic = topic;
         Partition = partition;
@@ -41,4 +45,14 @@ public sealed class EventContext
     /// <summary>A publish context for events this one causes: same correlation id, this event as the cause.</summary>
     public PublishContext Caused(string? topic = null) =>
         new(Envelope.CorrelationId ?? Envelope.EventId.ToString(), Envelope.EventId.ToString(), topic);
+
+    /// <summary>
+    /// Publishes an event this one causes through the transactional outbox: the row is written in <see cref="Transaction"/>,
+    /// so the event is published if and only if this handler's transaction commits. Same correlation id; this event is the cause.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">No outbox is configured (<c>UseOutbox</c> in <c>AddHerald</c>).</exception>
+    public ValueTask<Guid> PublishAsync<TEvent>(TEvent @event, string? topic = null, CancellationToken cancellationToken = default)
+        where TEvent : notnull =>
+        (_outbox ?? throw new InvalidOperationException("handlers publish through the transactional outbox: configure one in AddHerald (e.g. o.UseSqliteOutbox() or o.UsePostgreSqlOutbox())"))
+            .EnqueueAsync(@event, Transaction, Caused(topic), cancellationToken);
 }
