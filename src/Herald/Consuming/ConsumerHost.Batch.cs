@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Herald.Outbox;
 using Herald.Pii;
 using Microsoft.Extensions.DependencyInjection;
 
