@@ -17,6 +17,7 @@ internal sealed partial class DrillCommand : Command
         Subcommands.Add(CreateSnapshotsCommand());
         Subcommands.Add(CreateCdcCommand());
         Subcommands.Add(CreateLagDlqCommand());
+        Subcommands.Add(CreateServiceCommand());
     }
 
     /// <summary>Starts a private Herald for a drill on free loopback ports over <paramref name="dataDirectory"/>, logging warnings only.</summary>
