@@ -17,6 +17,7 @@ internal sealed partial class DrillCommand : Command
         Subcommands.Add(CreateSnapshotsCommand());
         Subcommands.Add(CreateCdcCommand());
         Subcommands.Add(CreateLagDlqCommand());
+        Subcommands.Add(CreateSagaCommand());
         Subcommands.Add(CreateServiceCommand());
     }
 
