@@ -1,5 +1,6 @@
 using Confluent.Kafka;
 using Herald.Inbox;
+using Herald.Sagas;
 
 namespace Herald;
 
@@ -11,6 +12,15 @@ public sealed class HeraldOptions
 
     /// <summary>The inbox the consumer host de-duplicates with. Default: none (set with <c>UseSqlite</c> or <c>UseInbox</c>).</summary>
     public IInboxStore? Inbox { get; set; }
+
+    /// <summary>
+    /// Where sagas keep instances, history and timeouts: the inbox's database, so a step commits with the inbox row.
+    /// Default: none; <c>UseSqlite</c> and <c>UsePostgreSql</c> set it with the inbox, <c>UseSagaStore</c> sets another.
+    /// </summary>
+    public ISagaStore? Sagas { get; set; }
+
+    /// <summary>How often the saga timeout service looks for due timeouts. Default 1 s.</summary>
+    public TimeSpan SagaTimeoutPollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Topic for each contract type, when not given by <c>[EventContract(Topic = ...)]</c>.</summary>
     public Dictionary<Type, string> TopicsByContract { get; } = [];
@@ -56,13 +66,21 @@ public sealed class HeraldOptionsBuilder
         return this;
     }
 
-    /// <summary>Uses the embedded SQLite inbox (the default for a single service).</summary>
-    public HeraldOptionsBuilder UseSqlite(string connectionString) => UseInbox(new SqliteInboxStore(connectionString));
+    /// <summary>Uses the embedded SQLite inbox (the default for a single service), and the same file for sagas.</summary>
+    public HeraldOptionsBuilder UseSqlite(string connectionString) =>
+        UseInbox(new SqliteInboxStore(connectionString)).UseSagaStore(new SqliteSagaStore(connectionString));
 
     /// <summary>Uses any inbox store, e.g. PostgreSQL's.</summary>
     public HeraldOptionsBuilder UseInbox(IInboxStore inbox)
     {
         Options.Inbox = inbox;
+        return this;
+    }
+
+    /// <summary>Uses <paramref name="store"/> for sagas; it must live in the inbox's database (steps write through the inbox transaction).</summary>
+    public HeraldOptionsBuilder UseSagaStore(ISagaStore store)
+    {
+        Options.Sagas = store;
         return this;
     }
 

@@ -128,7 +128,9 @@ public sealed partial class ConsumerHost
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
                 lastError = ex;
-                var willRetry = attempt < policy.MaxAttempts;
+
+                // A saga's non-transient failure (a definition error, Missing.Fault) cannot succeed on a retry.
+                var willRetry = attempt < policy.MaxAttempts && ex is not Sagas.SagaException { IsTransient: false };
                 Metrics.OnFailedAttempt(registration, record, willRetry);
                 LogAttemptFailed(envelope.EventType, envelope.EventId, attempt, policy.MaxAttempts, ex.GetType().Name, PiiMasker.Apply(ex.Message, record.PiiValues));
                 if (!willRetry)

@@ -51,6 +51,11 @@ public sealed partial class ConsumerHost : BackgroundService
         }
 
         await Inbox.EnsureCreatedAsync(stoppingToken).ConfigureAwait(false);
+        foreach (var prepare in _registrations.Select(r => r.Prepare).OfType<Func<HeraldOptions, CancellationToken, Task>>())
+        {
+            await prepare(_options, stoppingToken).ConfigureAwait(false);
+        }
+
         var loops = _registrations.Select(r => Task.Factory.StartNew(
             () => RunAsync(r, stoppingToken), stoppingToken, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap()).ToList();
         loops.Add(PurgeLoopAsync(stoppingToken));
@@ -73,7 +78,7 @@ public sealed partial class ConsumerHost : BackgroundService
             .SetErrorHandler((_, error) => LogKafkaError(registration.Group, error.Reason))
             .Build();
         consumer.Subscribe(registration.Topic);
-        LogStarted(registration.HandlerType.Name, registration.Topic, registration.Group);
+        LogStarted(registration.Name, registration.Topic, registration.Group);
         try
         {
             while (!stoppingToken.IsCancellationRequested)

@@ -19,6 +19,27 @@ public sealed class ConsumerRegistration
         {
             throw new ArgumentException($"{handlerType.Name} implements no IEventHandler<TEvent>", nameof(handlerType));
         }
+
+        Name = handlerType.Name;
+    }
+
+    /// <summary>
+    /// A consumer whose handler is not an <see cref="IEventHandler{TEvent}"/> (a saga): <paramref name="invoker"/> runs every
+    /// event of <paramref name="eventTypes"/> on the <paramref name="handlerType"/> instance resolved from the scope.
+    /// </summary>
+    internal ConsumerRegistration(string name, Type handlerType, string topic, string group, IReadOnlyList<Type> eventTypes, Func<object, object, EventContext, CancellationToken, Task> invoker)
+    {
+        if (eventTypes.Count == 0)
+        {
+            throw new ArgumentException($"{name} consumes no event types", nameof(eventTypes));
+        }
+
+        Name = name;
+        HandlerType = handlerType;
+        Topic = topic;
+        Group = group;
+        EventTypes = eventTypes;
+        _invoker = invoker;
     }
 
     public Type HandlerType { get; }
@@ -36,10 +57,22 @@ public sealed class ConsumerRegistration
     public int BatchSize { get; set; } = 500;
 
     private readonly Dictionary<Type, Func<object, object, EventContext, CancellationToken, Task>> _invokers = [];
+    private readonly Func<object, object, EventContext, CancellationToken, Task>? _invoker;
+
+    /// <summary>What logs call the consumer: the handler class, or e.g. <c>saga order-fulfilment</c>.</summary>
+    internal string Name { get; }
+
+    /// <summary>Run once before the consumer polls, after the inbox tables exist (e.g. creating a saga's tables).</summary>
+    internal Func<HeraldOptions, CancellationToken, Task>? Prepare { get; init; }
 
     /// <summary>Calls the handler's <c>HandleAsync</c> for <paramref name="eventType"/> through a delegate built once per type.</summary>
     internal Task Invoke(object handler, Type eventType, object @event, EventContext context, CancellationToken cancellationToken)
     {
+        if (_invoker is not null)
+        {
+            return _invoker(handler, @event, context, cancellationToken);
+        }
+
         Func<object, object, EventContext, CancellationToken, Task>? invoker;
         lock (_invokers)
         {

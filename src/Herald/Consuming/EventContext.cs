@@ -25,6 +25,9 @@ public sealed class EventContext
 
     public EventEnvelope Envelope { get; }
 
+    /// <summary>The outbox of the handler's scope, for the saga engine's publishes.</summary>
+    internal IOutbox? Outbox => _outbox;
+
     public string Topic { get; }
 
     public int Partition { get; }

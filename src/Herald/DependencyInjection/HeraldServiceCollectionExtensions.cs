@@ -3,6 +3,8 @@ using Herald;
 using Herald.Consuming;
 using Herald.Contracts;
 using Herald.Publishing;
+using Herald.Sagas;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -47,4 +49,51 @@ public sealed class HeraldBuilder
         Services.AddSingleton(registration);
         return this;
     }
+
+    /// <summary>
+    /// Runs saga <typeparamref name="TSaga"/> on the events of <paramref name="topic"/> in consumer group
+    /// <paramref name="group"/>: each event is handled inside the inbox transaction, so the step's state, history,
+    /// timeouts and published events (outbox rows) commit with the inbox row or not at all. Also starts the service that
+    /// delivers the saga's due timeouts.
+    /// </summary>
+    /// <remarks>
+    /// Needs a saga store in the inbox's database (<c>UseSqlite</c> and <c>UsePostgreSql</c> configure one) and, for
+    /// <see cref="SagaContext.Publish{TEvent}"/>, the transactional outbox. Register a saga once per topic it reads; its
+    /// definition is built here, so a wrong one fails at start-up with <see cref="SagaDefinitionException"/>.
+    /// </remarks>
+    public HeraldBuilder AddSaga<TSaga>(string topic, string group, Action<Herald.Consuming.ConsumerBuilder>? configure = null)
+        where TSaga : SagaDefinition, new()
+    {
+        ArgumentException.ThrowIfNullOrEmpty(topic);
+        ArgumentException.ThrowIfNullOrEmpty(group);
+        var existing = Services.FirstOrDefault(d => d.ServiceType == typeof(TSaga))?.ImplementationInstance as TSaga;
+        var definition = existing ?? new TSaga();
+        _ = definition.Name;
+        var registration = new ConsumerRegistration($"saga {definition.Name}", typeof(SagaConsumer<TSaga>), topic, group, definition.EventTypes,
+            static (handler, @event, context, cancellationToken) => ((SagaConsumer<TSaga>)handler).HandleAsync(@event, context, cancellationToken))
+        {
+            Prepare = static (options, cancellationToken) => SagaTables.EnsureCreatedAsync(SagaStoreOf(options), cancellationToken),
+        };
+        configure?.Invoke(new Herald.Consuming.ConsumerBuilder(registration));
+        if (existing is null)
+        {
+            Services.AddSingleton(definition);
+        }
+
+        Services.TryAddScoped<SagaConsumer<TSaga>>();
+        Services.TryAddSingleton(sp => new SagaMetrics(sp.GetService<IMeterFactory>()));
+        Services.TryAddSingleton(sp => new SagaEngine(SagaStoreOf(sp.GetRequiredService<HeraldOptions>()), sp.GetRequiredService<SagaMetrics>(), sp.GetService<ILogger<SagaEngine>>() ?? Microsoft.Extensions.Logging.Abstractions.NullLogger<SagaEngine>.Instance));
+        if (!Services.Any(d => d.ServiceType == typeof(SagaTimeoutService)))
+        {
+            Services.AddSingleton<SagaTimeoutService>();
+            Services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<SagaTimeoutService>());
+        }
+
+        Services.AddSingleton(registration);
+        Services.AddSingleton(new SagaRegistration(definition, registration));
+        return this;
+    }
+
+    private static ISagaStore SagaStoreOf(HeraldOptions options) => options.Sagas
+        ?? throw new InvalidOperationException("sagas need a store in the inbox's database: call UseSqlite(...), UsePostgreSql(...) or UseSagaStore(...) in AddHerald");
 }
