@@ -71,7 +71,7 @@ internal sealed partial class DrillCommand
                 [OrderFlowServices.Order] = ["--saga-timeout", sagaTimeout is { } t ? t.TotalSeconds.ToString(CultureInfo.InvariantCulture) : "0"],
                 [OrderFlowServices.Payment] = ["--charge-delay", SagaDrillScenario.ChargeDelay.TotalMilliseconds.ToString(CultureInfo.InvariantCulture) + "ms"],
             });
-            var common = new CommonOptions(bootstrap, services.Topic, "drill", "drill", null);
+            var common = new OrderFlowOptions(bootstrap, services.Topic, "drill", "drill", null);
             await OrderFlowHosting.EnsureTopicAsync(common, cancellationToken).ConfigureAwait(false);
             observer = new OrderFlowObserver(bootstrap, services.Topic, OrderFlowHosting.Partitions);
 

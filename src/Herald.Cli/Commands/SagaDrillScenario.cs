@@ -202,6 +202,7 @@ internal sealed class SagaDrillScenario(OrderFlowServices services, OrderFlowObs
 }
 
 /// <summary>One order at the end of a scenario.</summary>
+/// <param name="OrderId">The order.</param>
 /// <param name="Step">Its saga's step from the saga query API (null: no saga instance).</param>
 /// <param name="Events">Its events as seen on the topic.</param>
 /// <param name="Charges">Charges in the payment ledger.</param>

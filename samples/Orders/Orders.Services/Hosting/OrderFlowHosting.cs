@@ -18,7 +18,7 @@ public static class OrderFlowHosting
     public const int Partitions = 3;
 
     /// <summary>The broker, the topic of every order event, and consumer settings that let a killed service come back quickly.</summary>
-    public static HeraldOptionsBuilder UseOrderFlow(this HeraldOptionsBuilder builder, CommonOptions common) =>
+    public static HeraldOptionsBuilder UseOrderFlow(this HeraldOptionsBuilder builder, OrderFlowOptions common) =>
         builder.Bootstrap(common.Bootstrap)
             .UseOrderFlow(common.Topic)
             .ConfigureConsumer(c =>
@@ -44,7 +44,7 @@ public static class OrderFlowHosting
     }
 
     /// <summary>Creates the order-flow topic unless it exists, so consumers never subscribe to a topic that is not there yet.</summary>
-    public static async Task EnsureTopicAsync(CommonOptions common, CancellationToken cancellationToken)
+    public static async Task EnsureTopicAsync(OrderFlowOptions common, CancellationToken cancellationToken)
     {
         using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = common.Bootstrap }).Build();
         var deadline = DateTime.UtcNow.AddSeconds(30);

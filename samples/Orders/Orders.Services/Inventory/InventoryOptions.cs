@@ -6,7 +6,7 @@ namespace Orders.Services.Inventory;
 /// <param name="Common">Broker, topic, group.</param>
 /// <param name="Database">The SQLite file with stock, reservations, inbox and outbox.</param>
 /// <param name="FailEveryReservation">Fail every reservation (<c>--fail</c>): the way to watch the saga compensate.</param>
-public sealed record InventoryOptions(CommonOptions Common, string Database, bool FailEveryReservation)
+public sealed record InventoryOptions(OrderFlowOptions Common, string Database, bool FailEveryReservation)
 {
     public const string DefaultGroup = "inventory-service";
 
@@ -15,7 +15,7 @@ public sealed record InventoryOptions(CommonOptions Common, string Database, boo
     /// <exception cref="ArgumentException">An unknown option or a bad value; the message says which.</exception>
     public static InventoryOptions Parse(string[] args)
     {
-        var arguments = ServiceArguments.Parse(args, [.. CommonOptions.Valued, "--db"], ["--fail"]);
-        return new InventoryOptions(CommonOptions.From(arguments, DefaultGroup), arguments.Value("--db", "inventory.db"), arguments.Has("--fail"));
+        var arguments = ServiceArguments.Parse(args, [.. OrderFlowOptions.Valued, "--db"], ["--fail"]);
+        return new InventoryOptions(OrderFlowOptions.From(arguments, DefaultGroup), arguments.Value("--db", "inventory.db"), arguments.Has("--fail"));
     }
 }

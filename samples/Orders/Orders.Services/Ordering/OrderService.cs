@@ -24,7 +24,10 @@ public static class OrderService
         builder.WebHost.UseUrls($"http://{options.Http}");
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(new OrderQueries(connectionString));
-        builder.Services.AddHerald(o => o.UseOrderFlow(options.Common).UseSqlite(connectionString));
+        // The saga's definition carries the timeout, so the instance AddSaga uses is registered first.
+        builder.Services.AddSingleton(new OrderSaga(options.SagaTimeout));
+        builder.Services.AddHerald(o => o.UseOrderFlow(options.Common).UseSqlite(connectionString))
+            .AddSaga<OrderSaga>(options.Common.Topic, options.Common.Group);
 
         await using var app = builder.Build();
         app.MapOrders(connectionString);

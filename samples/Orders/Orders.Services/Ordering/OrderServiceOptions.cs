@@ -7,7 +7,7 @@ namespace Orders.Services.Ordering;
 /// <param name="Database">The SQLite file with orders, saga state, inbox and outbox.</param>
 /// <param name="Http">Where <c>POST /orders</c> listens, e.g. <c>127.0.0.1:5080</c> (port 0: any free port).</param>
 /// <param name="SagaTimeout">How long the saga waits for the inventory's answer before it cancels the order; null: forever.</param>
-public sealed record OrderServiceOptions(CommonOptions Common, string Database, string Http, TimeSpan? SagaTimeout)
+public sealed record OrderServiceOptions(OrderFlowOptions Common, string Database, string Http, TimeSpan? SagaTimeout)
 {
     public const string DefaultGroup = "order-service";
     public static readonly TimeSpan DefaultSagaTimeout = TimeSpan.FromSeconds(30);
@@ -17,10 +17,10 @@ public sealed record OrderServiceOptions(CommonOptions Common, string Database, 
     /// <exception cref="ArgumentException">An unknown option or a bad value; the message says which.</exception>
     public static OrderServiceOptions Parse(string[] args)
     {
-        var arguments = ServiceArguments.Parse(args, [.. CommonOptions.Valued, "--db", "--http", "--saga-timeout"], []);
+        var arguments = ServiceArguments.Parse(args, [.. OrderFlowOptions.Valued, "--db", "--http", "--saga-timeout"], []);
         var timeout = arguments.Duration("--saga-timeout") ?? DefaultSagaTimeout;
         return new OrderServiceOptions(
-            CommonOptions.From(arguments, DefaultGroup),
+            OrderFlowOptions.From(arguments, DefaultGroup),
             arguments.Value("--db", "orders.db"),
             arguments.Value("--http", "127.0.0.1:5080"),
             timeout == TimeSpan.Zero ? null : timeout);

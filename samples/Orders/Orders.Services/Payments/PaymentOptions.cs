@@ -8,7 +8,7 @@ namespace Orders.Services.Payments;
 /// <param name="Postgres">A PostgreSQL connection string: payments, inbox and outbox in PostgreSQL instead of SQLite.</param>
 /// <param name="ChargeDelay">Simulated payment-gateway latency per charge.</param>
 /// <param name="DeclineOver">Charges above this amount are declined (PaymentFailed).</param>
-public sealed record PaymentOptions(CommonOptions Common, string Database, string? Postgres, TimeSpan ChargeDelay, decimal DeclineOver)
+public sealed record PaymentOptions(OrderFlowOptions Common, string Database, string? Postgres, TimeSpan ChargeDelay, decimal DeclineOver)
 {
     public const string DefaultGroup = "payment-service";
     public const decimal DefaultDeclineOver = 10_000m;
@@ -20,14 +20,14 @@ public sealed record PaymentOptions(CommonOptions Common, string Database, strin
     /// <exception cref="ArgumentException">An unknown option or a bad value; the message says which.</exception>
     public static PaymentOptions Parse(string[] args)
     {
-        var arguments = ServiceArguments.Parse(args, [.. CommonOptions.Valued, "--db", "--postgres", "--charge-delay"], []);
+        var arguments = ServiceArguments.Parse(args, [.. OrderFlowOptions.Valued, "--db", "--postgres", "--charge-delay"], []);
         if (arguments.Has("--db") && arguments.Has("--postgres"))
         {
             throw new ArgumentException("give --db or --postgres, not both");
         }
 
         return new PaymentOptions(
-            CommonOptions.From(arguments, DefaultGroup),
+            OrderFlowOptions.From(arguments, DefaultGroup),
             arguments.Value("--db", "payments.db"),
             arguments.Value("--postgres"),
             arguments.Duration("--charge-delay") ?? TimeSpan.Zero,

@@ -9,17 +9,17 @@ namespace Orders.Services.Hosting;
 /// of waiting for the killed process's session to expire. Run a second copy of a service with another id.
 /// </param>
 /// <param name="ExitWithProcess">Stop when this process exits: drills pass their own id so no service outlives them.</param>
-public sealed record CommonOptions(string Bootstrap, string Topic, string Group, string Instance, int? ExitWithProcess)
+public sealed record OrderFlowOptions(string Bootstrap, string Topic, string Group, string Instance, int? ExitWithProcess)
 {
     public const string DefaultBootstrap = "127.0.0.1:9092";
 
     /// <summary>The options every service accepts (each adds its own).</summary>
     public static readonly string[] Valued = ["--bootstrap", "--topic", "--group", "--instance", "--exit-with"];
 
-    public static CommonOptions From(ServiceArguments arguments, string defaultGroup)
+    public static OrderFlowOptions From(ServiceArguments arguments, string defaultGroup)
     {
         var group = arguments.Value("--group", defaultGroup);
-        return new CommonOptions(
+        return new OrderFlowOptions(
             arguments.Value("--bootstrap", DefaultBootstrap),
             arguments.Value("--topic", Contracts.OrderFlow.DefaultTopic),
             group,
