@@ -80,8 +80,9 @@ internal sealed partial class DrillCommand
                 Step(1, $"start the order, payment and inventory services as processes ({(embedded is null ? bootstrap : "an embedded Herald at " + bootstrap)}, topic {services.Topic})");
             }
 
+            var started = Stopwatch.StartNew();
             await services.StartAllAsync(cancellationToken).ConfigureAwait(false);
-            Note(json, string.Join(", ", services.Running.Select(p => $"{p.Key} pid {p.Value.Id.ToString(CultureInfo.InvariantCulture)}")) + $"; databases in {directory}");
+            Note(json, string.Join(", ", services.Running.Select(p => $"{p.Key} pid {p.Value.Id.ToString(CultureInfo.InvariantCulture)}")) + $"; all consuming after {Seconds(started.Elapsed)}; databases in {directory}");
 
             var results = new List<SagaScenarioResult>();
             var scenario = new SagaDrillScenario(services, observer, sagaTimeout, stepTimeout);
@@ -93,7 +94,8 @@ internal sealed partial class DrillCommand
                     Step(number++, name);
                 }
 
-                var outcome = await scenario.RunAsync(name, line => Note(json, line), cancellationToken).ConfigureAwait(false);
+                var took = Stopwatch.StartNew();
+                var outcome = await scenario.RunAsync(name, line => Note(json, line), cancellationToken).ConfigureAwait(false) with { Elapsed = took.Elapsed };
                 results.Add(outcome);
                 ReportScenario(outcome, json);
             }
@@ -130,7 +132,7 @@ internal sealed partial class DrillCommand
             return;
         }
 
-        Note(json, outcome.Title);
+        Note(json, $"{outcome.Title} ({Seconds(outcome.Elapsed)})");
         foreach (var (order, index) in outcome.Orders.Select((o, i) => (o, i)))
         {
             Note(json, $"order {order.OrderId}: saga {order.Step ?? "(none)"}; ledger {order.Charges} charge(s), {order.Refunds} refund(s)");
@@ -169,6 +171,7 @@ internal sealed partial class DrillCommand
                     name = r.Name,
                     title = r.Title,
                     passed = r.Passed,
+                    elapsed_seconds = Math.Round(r.Elapsed.TotalSeconds, 1),
                     checks = r.Checks.Select(c => new { check = c.What, passed = c.Passed }),
                     orders = r.Orders.Select(o => new
                     {
@@ -192,6 +195,8 @@ internal sealed partial class DrillCommand
             ? $"all {results.Count} scenario(s) held ({string.Join(", ", results.Select(r => r.Name))}) in {elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s"
             : $"surprise: {string.Join(", ", failed)} did not hold");
     }
+
+    private static string Seconds(TimeSpan elapsed) => elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) + " s";
 
     /// <summary>Deletes a drill's temporary folder; a file a killed child still held is left for the OS to clean.</summary>
     private static void DeleteQuietly(string directory)

@@ -213,4 +213,8 @@ internal sealed class SagaDrillScenario(OrderFlowServices services, OrderFlowObs
 internal sealed record OrderOutcome(Guid OrderId, string? Step, OrderEvents Events, int Charges, int Refunds, int CompensationSteps, bool TimedOut, IReadOnlyList<string> History);
 
 /// <summary>What one scenario of drill 4 saw.</summary>
-internal sealed record SagaScenarioResult(string Name, string Title, bool Passed, IReadOnlyList<DrillCheck> Checks, IReadOnlyList<OrderOutcome> Orders);
+internal sealed record SagaScenarioResult(string Name, string Title, bool Passed, IReadOnlyList<DrillCheck> Checks, IReadOnlyList<OrderOutcome> Orders)
+{
+    /// <summary>How long the scenario took.</summary>
+    public TimeSpan Elapsed { get; init; }
+}

@@ -17,7 +17,10 @@ public static class OrderFlowHosting
     /// <summary>Partitions of the order-flow topic when a service creates it.</summary>
     public const int Partitions = 3;
 
-    /// <summary>The broker, the topic of every order event, and consumer settings that let a killed service come back quickly.</summary>
+    /// <summary>
+    /// The broker, the topic of every order event, and an identity that lets a killed service come back at once: the
+    /// instance id is both its static consumer-group member id and its outbox relay's lease owner.
+    /// </summary>
     public static HeraldOptionsBuilder UseOrderFlow(this HeraldOptionsBuilder builder, OrderFlowOptions common) =>
         builder.Bootstrap(common.Bootstrap)
             .UseOrderFlow(common.Topic)
@@ -28,7 +31,10 @@ public static class OrderFlowHosting
                 // service's partitions stay with it.
                 c.GroupInstanceId = common.Instance;
                 c.SessionTimeoutMs = 10_000;
-            });
+            })
+            // The relay's lease is held by an owner name; a crashed owner's lease blocks everyone else until it expires
+            // (30 s), but the same owner renews it at once, so the restarted service publishes its backlog right away.
+            .Outbox(r => r with { Owner = common.Instance });
 
     /// <summary>One line per event in, the services' own steps at Information, the frameworks' chatter only when it matters.</summary>
     public static void ConfigureLogging(ILoggingBuilder logging)
