@@ -18,6 +18,7 @@ internal sealed partial class DrillCommand : Command
         Subcommands.Add(CreateCdcCommand());
         Subcommands.Add(CreateLagDlqCommand());
         Subcommands.Add(CreateSagaCommand());
+        Subcommands.Add(CreateOutageCommand());
         Subcommands.Add(CreateServiceCommand());
     }
 

@@ -28,7 +28,11 @@ internal sealed class OrderFlowObserver : IDisposable
             BootstrapServers = bootstrap,
             GroupId = "herald-drill-observer",
             EnableAutoCommit = false,
-        }).SetErrorHandler((_, _) => { }).Build();
+        })
+            // The outage drill kills the broker under it: librdkafka's reconnect complaints are expected, not news.
+            .SetErrorHandler((_, _) => { })
+            .SetLogHandler((_, _) => { })
+            .Build();
         _consumer.Assign(Enumerable.Range(0, partitions).Select(p => new TopicPartitionOffset(topic, p, Offset.Beginning)));
         _thread = new Thread(Run) { IsBackground = true, Name = "order-flow-observer" };
         _thread.Start();

@@ -31,6 +31,9 @@ public static class OrderFlowHosting
                 // service's partitions stay with it.
                 c.GroupInstanceId = common.Instance;
                 c.SessionTimeoutMs = 10_000;
+
+                // librdkafka waits up to 10 s between reconnects by default; come back within a second of the broker.
+                c.ReconnectBackoffMaxMs = 1000;
             })
             // The relay's lease is held by an owner name; a crashed owner's lease blocks everyone else until it expires
             // (30 s), but the same owner renews it at once, so the restarted service publishes its backlog right away.
