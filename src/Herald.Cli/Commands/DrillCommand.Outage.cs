@@ -72,6 +72,7 @@ internal sealed partial class DrillCommand
             {
                 passed = outcome.Passed,
                 topic = outcome.Topic,
+                processes = outcome.ProcessIds,
                 accepted = outcome.Accepted,
                 accepted_by_phase = outcome.AcceptedByPhase,
                 resent_records = outcome.ResentRecords,

@@ -101,7 +101,7 @@ internal sealed partial class DrillCommand
             }
 
             var passed = results.All(r => r.Passed);
-            await ReportSagaAsync(results, passed, bootstrap, embedded is not null, services.Topic, sagaTimeout, watch.Elapsed, json).ConfigureAwait(false);
+            await ReportSagaAsync(results, passed, bootstrap, embedded is not null, services, sagaTimeout, watch.Elapsed, json).ConfigureAwait(false);
             return passed ? HeraldCli.Success : HeraldCli.RuntimeFailure;
         }
         catch (TimeoutException e)
@@ -154,7 +154,7 @@ internal sealed partial class DrillCommand
         }
     }
 
-    private async Task ReportSagaAsync(List<SagaScenarioResult> results, bool passed, string bootstrap, bool embedded, string topic, TimeSpan? sagaTimeout, TimeSpan elapsed, bool json)
+    private async Task ReportSagaAsync(List<SagaScenarioResult> results, bool passed, string bootstrap, bool embedded, OrderFlowServices services, TimeSpan? sagaTimeout, TimeSpan elapsed, bool json)
     {
         if (json)
         {
@@ -163,7 +163,8 @@ internal sealed partial class DrillCommand
                 passed,
                 bootstrap,
                 embedded_broker = embedded,
-                topic,
+                topic = services.Topic,
+                processes = services.ProcessIds,
                 saga_timeout_seconds = sagaTimeout?.TotalSeconds,
                 elapsed_seconds = Math.Round(elapsed.TotalSeconds, 1),
                 scenarios = results.Select(r => new

@@ -27,6 +27,7 @@ internal sealed class OutageDrillScenario(string directory, TimeSpan warmUp, Tim
     private readonly Dictionary<string, int> _refused = [];
     private DrillProcess? _broker;
     private volatile string _phase = "before";
+    private readonly Dictionary<string, List<int>> _processIds = new() { ["broker"] = [] };
     private int _brokerStarts;
 
     private string Bootstrap => $"127.0.0.1:{_kafkaPort.ToString(CultureInfo.InvariantCulture)}";
@@ -140,9 +141,15 @@ internal sealed class OutageDrillScenario(string directory, TimeSpan warmUp, Tim
             new($"each order's six events arrived exactly once by event id, in order ({_accepted.Count - outOfFlow.Count}/{_accepted.Count})", outOfFlow.Count == 0),
             new($"every outbox drained (order {backlogs["order"]}, payment {backlogs["payment"]}, inventory {backlogs["inventory"]} rows left)", backlogs.Values.All(v => v == 0)),
         };
+        foreach (var (service, ids) in services.ProcessIds)
+        {
+            _processIds[service] = ids;
+        }
+
         return new OutageDrillResult(
             checks.All(c => c.Passed),
             services.Topic,
+            _processIds,
             _accepted.Count,
             _accepted.GroupBy(o => o.Phase).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal),
             perOrder.Sum(o => o.Events.Resent),
@@ -176,17 +183,18 @@ internal sealed class OutageDrillScenario(string directory, TimeSpan warmUp, Tim
                     }
                 }
             }
-            catch (HttpRequestException e)
-            {
-                lock (_accepted)
-                {
-                    var key = e.HttpRequestError.ToString();
-                    _refused[key] = _refused.GetValueOrDefault(key) + 1;
-                }
-            }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
                 return;
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                // No answer (refused connection, or no response within the client's timeout): the order was not taken.
+                lock (_accepted)
+                {
+                    var key = e is HttpRequestException { HttpRequestError: var error } ? error.ToString() : "no answer in 10 s";
+                    _refused[key] = _refused.GetValueOrDefault(key) + 1;
+                }
             }
 
             n++;
@@ -216,6 +224,7 @@ internal sealed class OutageDrillScenario(string directory, TimeSpan warmUp, Tim
         [
             "serve", "--data", Path.Combine(directory, "broker"), "--kafka", Bootstrap, "--registry", "127.0.0.1:0", "--http", "127.0.0.1:0",
         ]);
+        _processIds["broker"].Add(_broker.Id);
         await _broker.WaitForLineAsync(l => l.StartsWith("herald ready:", StringComparison.Ordinal), "its ready line", TimeSpan.FromSeconds(60), cancellationToken).ConfigureAwait(false);
     }
 
@@ -275,10 +284,11 @@ internal sealed record BacklogSample(string Phase, DateTimeOffset At, long Rows,
 /// <summary>What the outage drill saw.</summary>
 /// <param name="Passed">Every check held.</param>
 /// <param name="Topic">The drill's order-flow topic.</param>
+/// <param name="ProcessIds">Every process id the broker and each service ran as.</param>
 /// <param name="Accepted">Orders the order service accepted (202).</param>
 /// <param name="AcceptedByPhase">Accepted orders before, during and after the outage.</param>
 /// <param name="ResentRecords">Records whose event id had been seen already (relay retries; the inboxes drop them).</param>
 /// <param name="Backlog">The order service's outbox backlog, sampled during the outage and the drain.</param>
 /// <param name="Checks">What was checked.</param>
 /// <param name="OutOfFlow">A few orders whose events were not exactly the flow, for the report.</param>
-internal sealed record OutageDrillResult(bool Passed, string Topic, int Accepted, IReadOnlyDictionary<string, int> AcceptedByPhase, int ResentRecords, IReadOnlyList<BacklogSample> Backlog, IReadOnlyList<DrillCheck> Checks, IReadOnlyList<string> OutOfFlow);
+internal sealed record OutageDrillResult(bool Passed, string Topic, IReadOnlyDictionary<string, List<int>> ProcessIds, int Accepted, IReadOnlyDictionary<string, int> AcceptedByPhase, int ResentRecords, IReadOnlyList<BacklogSample> Backlog, IReadOnlyList<DrillCheck> Checks, IReadOnlyList<string> OutOfFlow);

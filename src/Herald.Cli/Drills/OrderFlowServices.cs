@@ -4,7 +4,6 @@ using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
-using Orders.Contracts;
 using Orders.Services.Hosting;
 using Orders.Services.Ordering;
 
@@ -55,8 +54,8 @@ internal sealed partial class OrderFlowServices : IAsyncDisposable
 
     public string InventoryDatabase => Path.Combine(Directory, "inventory.db");
 
-    /// <summary>How many times each service was started (a restart counts).</summary>
-    public Dictionary<string, int> Starts { get; } = [];
+    /// <summary>Every process id each service ran as (a restart adds one), for the report and for checking none outlives the drill.</summary>
+    public Dictionary<string, List<int>> ProcessIds { get; } = [];
 
     public IReadOnlyDictionary<string, DrillProcess> Running => _running;
 
@@ -143,8 +142,14 @@ internal sealed partial class OrderFlowServices : IAsyncDisposable
         }
 
         arguments.AddRange(_extraArguments.GetValueOrDefault(service) ?? []);
-        _running[service] = DrillProcess.StartHerald(service, arguments);
-        Starts[service] = Starts.GetValueOrDefault(service) + 1;
+        var process = DrillProcess.StartHerald(service, arguments);
+        _running[service] = process;
+        if (!ProcessIds.TryGetValue(service, out var ids))
+        {
+            ProcessIds[service] = ids = [];
+        }
+
+        ids.Add(process.Id);
     }
 
     private async Task WaitReadyAsync(string service, CancellationToken cancellationToken)
