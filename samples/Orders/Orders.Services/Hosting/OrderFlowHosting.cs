@@ -52,24 +52,36 @@ public static class OrderFlowHosting
         logging.AddFilter("System", LogLevel.Warning);
     }
 
-    /// <summary>Creates the order-flow topic unless it exists, so consumers never subscribe to a topic that is not there yet.</summary>
-    public static async Task EnsureTopicAsync(OrderFlowOptions common, CancellationToken cancellationToken)
+    /// <summary>
+    /// Creates the order-flow topic unless it exists, so consumers never subscribe to a topic that is not there yet. A
+    /// broker that does not answer within <paramref name="patience"/> is reported and the service starts anyway: the
+    /// point of the outbox is that a service keeps taking work while the broker is down.
+    /// </summary>
+    public static async Task EnsureTopicAsync(OrderFlowOptions common, CancellationToken cancellationToken, TimeSpan? patience = null)
     {
-        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = common.Bootstrap }).Build();
-        var deadline = DateTime.UtcNow.AddSeconds(30);
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = common.Bootstrap })
+            .SetLogHandler((_, _) => { })
+            .Build();
+        var deadline = DateTime.UtcNow + (patience ?? TimeSpan.FromSeconds(5));
         while (true)
         {
             try
             {
-                await admin.CreateTopicsAsync([new TopicSpecification { Name = common.Topic, NumPartitions = Partitions, ReplicationFactor = 1 }]).ConfigureAwait(false);
+                await admin.CreateTopicsAsync([new TopicSpecification { Name = common.Topic, NumPartitions = Partitions, ReplicationFactor = 1 }], new CreateTopicsOptions { RequestTimeout = TimeSpan.FromSeconds(2) }).ConfigureAwait(false);
                 return;
             }
             catch (CreateTopicsException e) when (e.Results.All(r => r.Error.Code is ErrorCode.TopicAlreadyExists or ErrorCode.NoError))
             {
                 return;
             }
-            catch (KafkaException) when (DateTime.UtcNow < deadline)
+            catch (KafkaException e)
             {
+                if (DateTime.UtcNow > deadline)
+                {
+                    Console.Error.WriteLine($"warning: the broker at {common.Bootstrap} did not answer ({e.Error.Reason}); starting anyway — events wait in the outbox until it is back");
+                    return;
+                }
+
                 // The broker may still be starting (run.sh starts everything at once).
                 await Task.Delay(500, cancellationToken).ConfigureAwait(false);
             }

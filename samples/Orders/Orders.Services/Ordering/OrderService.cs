@@ -1,3 +1,4 @@
+using Herald.Outbox;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -26,7 +27,15 @@ public static class OrderService
         builder.Services.AddSingleton(new OrderQueries(connectionString));
         // The saga's definition carries the timeout, so the instance AddSaga uses is registered first.
         builder.Services.AddSingleton(new OrderSaga(options.SagaTimeout));
-        builder.Services.AddHerald(o => o.UseOrderFlow(options.Common).UseSqlite(connectionString))
+        builder.Services.AddHerald(o =>
+            {
+                o.UseOrderFlow(options.Common).UseSqlite(connectionString);
+                if (options.MaxBacklog is { } rows)
+                {
+                    // Past this backlog the outbox refuses new work, which POST /orders turns into a 503.
+                    o.Outbox(r => r with { Backlog = r.Backlog with { MaxRows = rows }, WhenBacklogExceeded = BrokerDownMode.Reject });
+                }
+            })
             .AddSaga<OrderSaga>(options.Common.Topic, options.Common.Group);
 
         await using var app = builder.Build();
@@ -35,7 +44,7 @@ public static class OrderService
         OrderFlowHosting.LogDuplicates(app.Services, "order");
         OrderFlowHosting.StopWithProcess(app, options.Common.ExitWithProcess);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
-        Console.WriteLine($"order service ready: {string.Join(' ', app.Urls)}, {options.Database}, topic {options.Common.Topic}, group {options.Common.Group}, saga timeout {(options.SagaTimeout is { } t ? $"{t.TotalSeconds:0.###} s" : "none")}");
+        Console.WriteLine($"order service ready: {string.Join(' ', app.Urls)}, {options.Database}, topic {options.Common.Topic}, group {options.Common.Group}, saga timeout {(options.SagaTimeout is { } t ? $"{t.TotalSeconds:0.###} s" : "none")}{(options.MaxBacklog is { } max ? $", refusing orders past {max} outbox rows" : "")}");
         await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
     }
 }
