@@ -1,5 +1,6 @@
 using Confluent.Kafka;
 using Herald.Inbox;
+using Herald.Outbox;
 using Herald.Sagas;
 
 namespace Herald;
@@ -12,6 +13,15 @@ public sealed class HeraldOptions
 
     /// <summary>The inbox the consumer host de-duplicates with. Default: none (set with <c>UseSqlite</c> or <c>UseInbox</c>).</summary>
     public IInboxStore? Inbox { get; set; }
+
+    /// <summary>
+    /// The transactional outbox's store, in the same database as the inbox. Default: none (set with <c>UseSqlite</c>,
+    /// <c>UsePostgreSql</c> or <c>UseOutbox</c>); when set, <c>AddHerald</c> registers <see cref="IOutbox"/> and the relay.
+    /// </summary>
+    public IOutboxStore? Outbox { get; set; }
+
+    /// <summary>How the outbox relay publishes and what happens when the backlog grows. Default <see cref="OutboxRelayOptions.Default"/>.</summary>
+    public OutboxRelayOptions OutboxRelay { get; set; } = OutboxRelayOptions.Default;
 
     /// <summary>
     /// Where sagas keep instances, history and timeouts: the inbox's database, so a step commits with the inbox row.
@@ -66,9 +76,12 @@ public sealed class HeraldOptionsBuilder
         return this;
     }
 
-    /// <summary>Uses the embedded SQLite inbox (the default for a single service), and the same file for sagas.</summary>
+    /// <summary>
+    /// Uses the SQLite database <paramref name="connectionString"/> for the inbox, the transactional outbox and sagas (the
+    /// default for a single service): handlers' writes, processed events, saga steps and outgoing events commit together.
+    /// </summary>
     public HeraldOptionsBuilder UseSqlite(string connectionString) =>
-        UseInbox(new SqliteInboxStore(connectionString)).UseSagaStore(new SqliteSagaStore(connectionString));
+        UseInbox(new SqliteInboxStore(connectionString)).UseOutbox(new SqliteOutboxStore(connectionString)).UseSagaStore(new SqliteSagaStore(connectionString));
 
     /// <summary>Uses any inbox store, e.g. PostgreSQL's.</summary>
     public HeraldOptionsBuilder UseInbox(IInboxStore inbox)
@@ -81,6 +94,28 @@ public sealed class HeraldOptionsBuilder
     public HeraldOptionsBuilder UseSagaStore(ISagaStore store)
     {
         Options.Sagas = store;
+        return this;
+    }
+
+    /// <summary>How often the saga timeout service looks for due timeouts (default 1 s); a timeout fires at most this late.</summary>
+    public HeraldOptionsBuilder SagaTimeoutPollInterval(TimeSpan interval)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(interval, TimeSpan.Zero);
+        Options.SagaTimeoutPollInterval = interval;
+        return this;
+    }
+
+    /// <summary>Uses any outbox store (e.g. one with a table prefix); it must live in the database the application writes to.</summary>
+    public HeraldOptionsBuilder UseOutbox(IOutboxStore outbox)
+    {
+        Options.Outbox = outbox;
+        return this;
+    }
+
+    /// <summary>Configures the outbox relay, e.g. <c>r =&gt; r with { WhenBacklogExceeded = BrokerDownMode.Reject }</c>.</summary>
+    public HeraldOptionsBuilder Outbox(Func<OutboxRelayOptions, OutboxRelayOptions> configure)
+    {
+        Options.OutboxRelay = configure(Options.OutboxRelay);
         return this;
     }
 

@@ -53,9 +53,9 @@ public sealed class EventContext
     /// Publishes an event this one causes through the transactional outbox: the row is written in <see cref="Transaction"/>,
     /// so the event is published if and only if this handler's transaction commits. Same correlation id; this event is the cause.
     /// </summary>
-    /// <exception cref="InvalidOperationException">No outbox is configured (<c>UseOutbox</c> in <c>AddHerald</c>).</exception>
+    /// <exception cref="InvalidOperationException">No outbox is configured (<c>UseSqlite</c>, <c>UsePostgreSql</c> or <c>UseOutbox</c> in <c>AddHerald</c>).</exception>
     public ValueTask<Guid> PublishAsync<TEvent>(TEvent @event, string? topic = null, CancellationToken cancellationToken = default)
         where TEvent : notnull =>
-        (_outbox ?? throw new InvalidOperationException("handlers publish through the transactional outbox: configure one in AddHerald (e.g. o.UseSqliteOutbox() or o.UsePostgreSqlOutbox())"))
+        (_outbox ?? throw new InvalidOperationException("handlers publish through the transactional outbox: configure one in AddHerald (o.UseSqlite(...), o.UsePostgreSql(...) or o.UseOutbox(...))"))
             .EnqueueAsync(@event, Transaction, Caused(topic), cancellationToken);
 }

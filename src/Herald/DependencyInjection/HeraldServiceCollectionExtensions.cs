@@ -2,6 +2,7 @@ using System.Diagnostics.Metrics;
 using Herald;
 using Herald.Consuming;
 using Herald.Contracts;
+using Herald.Outbox;
 using Herald.Publishing;
 using Herald.Sagas;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -13,7 +14,10 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// <summary>Registers Herald in a service collection: <c>services.AddHerald(o =&gt; o.Bootstrap(...).UseSqlite(...)).AddConsumer&lt;THandler&gt;(...)</c>.</summary>
 public static class HeraldServiceCollectionExtensions
 {
-    /// <summary>Adds the publisher (<see cref="IEventPublisher"/>), the contracts and the consumer host.</summary>
+    /// <summary>
+    /// Adds the publisher (<see cref="IEventPublisher"/>), the contracts and the consumer host; with an outbox store
+    /// (<c>UseSqlite</c>, <c>UsePostgreSql</c>, <c>UseOutbox</c>) also <see cref="IOutbox"/> and the <see cref="OutboxRelay"/>.
+    /// </summary>
     public static HeraldBuilder AddHerald(this IServiceCollection services, Action<HeraldOptionsBuilder> configure)
     {
         var builder = new HeraldOptionsBuilder();
@@ -22,6 +26,15 @@ public static class HeraldServiceCollectionExtensions
         services.AddSingleton(sp => new EventContracts(sp.GetService<ILogger<EventContracts>>()));
         services.AddSingleton(sp => new EventPublisher(sp.GetRequiredService<HeraldOptions>(), sp.GetRequiredService<EventContracts>(), sp.GetService<IMeterFactory>()));
         services.AddSingleton<IEventPublisher>(sp => sp.GetRequiredService<EventPublisher>());
+        if (builder.Options.Outbox is { } outbox)
+        {
+            services.AddSingleton(sp => new OutboxRelay(outbox, sp.GetRequiredService<HeraldOptions>(), sp.GetService<ILogger<OutboxRelay>>(), sp.GetService<IMeterFactory>()));
+            services.AddSingleton<IOutbox>(sp => new TransactionalOutbox(outbox, sp.GetRequiredService<HeraldOptions>(), sp.GetRequiredService<EventContracts>(), sp.GetRequiredService<OutboxRelay>()));
+
+            // Before the consumer host: the relay's start creates the outbox tables before any handler can enqueue.
+            services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<OutboxRelay>());
+        }
+
         services.AddSingleton(sp => new ConsumerMetrics(sp.GetService<IMeterFactory>()));
         services.AddSingleton<ConsumerHost>();
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<ConsumerHost>());
