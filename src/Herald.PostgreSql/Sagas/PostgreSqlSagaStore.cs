@@ -98,10 +98,16 @@ public sealed class PostgreSqlSagaStore : ISagaStore, IAsyncDisposable
                 batch.BatchCommands.Add(update);
             }
         }
+        else if (change.FiredTimeout is not null || change.Timeouts.Count > 0)
+        {
+            batch.BatchCommands.Add(Batched(_sql.LockInstance, [Text(change.Type), Text(change.Id)]));
+        }
 
+        NpgsqlBatchCommand? fire = null;
         if (change.FiredTimeout is { } fired)
         {
-            batch.BatchCommands.Add(Batched(_sql.Fire, [Uuid(fired), Time(now)]));
+            fire = Batched(_sql.Fire, [Uuid(fired), Time(now)]);
+            batch.BatchCommands.Add(fire);
         }
 
         foreach (var timeout in change.Timeouts)
@@ -150,15 +156,16 @@ public sealed class PostgreSqlSagaStore : ISagaStore, IAsyncDisposable
             throw new SagaConcurrencyException(change.Type, change.Id, change.State?.ExpectedVersion ?? 0, exception);
         }
 
-        if (update is { RecordsAffected: 0 })
+        if (update is { RecordsAffected: 0 } || fire is { RecordsAffected: 0 })
         {
-            throw new SagaConcurrencyException(change.Type, change.Id, change.State!.ExpectedVersion);
+            // The version moved on, or the timeout was fired or cancelled by a transaction that committed first.
+            throw new SagaConcurrencyException(change.Type, change.Id, change.State?.ExpectedVersion ?? 0);
         }
     }
 
-    public async Task<SagaTimeoutEntry?> ClaimTimeoutAsync(DbTransaction transaction, Guid token, CancellationToken cancellationToken = default)
+    public async Task<SagaTimeoutEntry?> FindTimeoutAsync(DbTransaction transaction, Guid token, CancellationToken cancellationToken = default)
     {
-        await using var command = Command(transaction, _sql.ClaimTimeout, Uuid(token));
+        await using var command = Command(transaction, _sql.FindTimeout, Uuid(token));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadTimeout(reader) : null;
     }

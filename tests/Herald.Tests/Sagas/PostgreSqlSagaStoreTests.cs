@@ -82,6 +82,51 @@ public sealed class PostgreSqlSagaStoreTests : SagaStoreCompliance
         Assert.Single(await OutboxAsync());
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_timeout_racing_an_event_for_its_instance_waits_then_conflicts_without_deadlock(bool eventChangesState)
+    {
+        await DeliverAsync(new OrderCreated("o-tick", 1m));
+        if (!eventChangesState)
+        {
+            await DeliverAsync(new PaymentCompleted("o-tick", "pay"));
+        }
+
+        Clock.Advance(OrderSaga.InventoryTimeout);
+        var token = Assert.Single(await DueAsync()).Token;
+
+        // The event step goes first and holds the instance: a payment that supersedes the timeout, or (already paid)
+        // an event the step ignores, which still appends history but changes no state.
+        var first = await Inbox.BeginAsync(Group);
+        await RunAsync(first, eventChangesState ? new PaymentCompleted("o-tick", "pay") : new PaymentRefunded("o-tick", "pay"));
+        var timeout = Task.Run(async () =>
+        {
+            await using var transaction = await Inbox.BeginAsync(Group);
+            await RunFireAsync(transaction, token);
+            await transaction.CommitAsync();
+        });
+        await WaitForLockWaitAsync();
+        await first.CommitAsync();
+        await Assert.ThrowsAsync<SagaConcurrencyException>(() => timeout);
+
+        // The timeout service finds it again at its next poll: superseded by the payment, or still due after an ignored event.
+        if (eventChangesState)
+        {
+            Assert.Equal(SagaOutcome.Stale, await FireAsync(token));
+            Assert.Equal("AwaitingInventory", (await GetAsync("o-tick")).Summary.Step);
+        }
+        else
+        {
+            Assert.Equal(SagaOutcome.Compensated, await FireAsync(token));
+            var instance = await GetAsync("o-tick");
+            Assert.Equal("Compensating", instance.Summary.Step);
+            Assert.Equal([SagaHistoryKind.Ignored, SagaHistoryKind.Compensation], instance.History.Skip(2).Select(h => h.Kind));
+        }
+
+        await first.DisposeAsync();
+    }
+
     [Fact]
     public async Task A_schema_prefix_creates_the_schema_and_keeps_the_tables_there()
     {

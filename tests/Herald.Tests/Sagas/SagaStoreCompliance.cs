@@ -104,10 +104,14 @@ public abstract partial class SagaStoreCompliance : IAsyncLifetime
     protected async Task<SagaOutcome> FireAsync(Guid token, SagaDefinition? saga = null)
     {
         await using var transaction = await Inbox.BeginAsync(Group);
-        var outcome = await Engine.FireTimeoutAsync(saga ?? Saga, token, transaction.Transaction, _outbox, null, CancellationToken.None);
+        var outcome = await RunFireAsync(transaction, token, saga);
         await transaction.CommitAsync();
         return outcome;
     }
+
+    /// <summary>Runs timeout <paramref name="token"/> in <paramref name="transaction"/>, without committing.</summary>
+    protected Task<SagaOutcome> RunFireAsync(IInboxTransaction transaction, Guid token, SagaDefinition? saga = null) =>
+        Engine.FireTimeoutAsync(saga ?? Saga, token, transaction.Transaction, _outbox, null, CancellationToken.None);
 
     protected Task<IReadOnlyList<SagaTimeoutEntry>> DueAsync() =>
         Store.FindDueTimeoutsAsync([Saga.Name, Strict.Name], Clock.GetUtcNow(), 100);
@@ -115,9 +119,31 @@ public abstract partial class SagaStoreCompliance : IAsyncLifetime
     protected async Task<SagaInstance> GetAsync(string id, SagaDefinition? saga = null) =>
         await Store.GetAsync((saga ?? Saga).Name, id) ?? throw new InvalidOperationException($"no instance '{id}'");
 
-    /// <summary>The rows in the outbox, in commit order.</summary>
-    protected async Task<IReadOnlyList<OutboxMessage>> OutboxAsync() =>
-        [.. (await OutboxStore.ReadAsync(OutboxPosition.Start, 1000)).Select(r => r.Message)];
+    /// <summary>
+    /// The rows in the outbox table, in position order, read with plain SQL: the relay's own read waits for the oldest
+    /// transaction of the whole PostgreSQL cluster, which other tests running in parallel may hold open.
+    /// </summary>
+    protected async Task<IReadOnlyList<OutboxMessage>> OutboxAsync()
+    {
+        await using var transaction = await Inbox.BeginAsync(Group);
+        await using var command = transaction.Connection.CreateCommand();
+        command.Transaction = transaction.Transaction;
+        command.CommandText = $"SELECT id, aggregatetype, aggregateid, type, payload, headers FROM {OutboxStore.Options.OutboxTable} ORDER BY position";
+        var rows = new List<OutboxMessage>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            rows.Add(new OutboxMessage(
+                Guid.Parse(reader.GetValue(0).ToString()!),
+                reader.GetString(1),
+                reader.IsDBNull(2) ? null : reader.GetString(2),
+                reader.GetString(3),
+                (byte[])reader.GetValue(4),
+                OutboxHeaders.Deserialize(reader.GetValue(5).ToString()!)));
+        }
+
+        return rows;
+    }
 
     protected static string? Header(OutboxMessage message, string name) => message.Headers.LastOrDefault(h => h.Key == name).Value;
 
