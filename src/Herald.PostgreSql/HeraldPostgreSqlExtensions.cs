@@ -8,8 +8,7 @@ public static class HeraldPostgreSqlExtensions
 {
     /// <summary>
     /// Uses the PostgreSQL database <paramref name="connectionString"/> for the inbox, the transactional outbox and sagas:
-    /// handlers write through the inbox's connection and transaction, and the events they publish and their saga steps
-    /// commit with them.
+    /// handlers write through the inbox's connection and transaction, and the saga steps and events they publish commit with them.
     /// </summary>
     public static HeraldOptionsBuilder UsePostgreSql(this HeraldOptionsBuilder builder, string connectionString) =>
         builder.UseInbox(new PostgreSqlInboxStore(connectionString)).UseOutbox(new PostgreSqlOutboxStore(connectionString)).UseSagaStore(new PostgreSqlSagaStore(connectionString));

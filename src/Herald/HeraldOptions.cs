@@ -15,15 +15,6 @@ public sealed class HeraldOptions
     public IInboxStore? Inbox { get; set; }
 
     /// <summary>
-    /// Where sagas keep instances, history and timeouts: the inbox's database, so a step commits with the inbox row.
-    /// Default: none; <c>UseSqlite</c> and <c>UsePostgreSql</c> set it with the inbox, <c>UseSagaStore</c> sets another.
-    /// </summary>
-    public ISagaStore? Sagas { get; set; }
-
-    /// <summary>How often the saga timeout service looks for due timeouts. Default 1 s.</summary>
-    public TimeSpan SagaTimeoutPollInterval { get; set; } = TimeSpan.FromSeconds(1);
-
-    /// <summary>
     /// The transactional outbox's store, in the same database as the inbox. Default: none (set with <c>UseSqlite</c>,
     /// <c>UsePostgreSql</c> or <c>UseOutbox</c>); when set, <c>AddHerald</c> registers <see cref="IOutbox"/> and the relay.
     /// </summary>
@@ -31,6 +22,15 @@ public sealed class HeraldOptions
 
     /// <summary>How the outbox relay publishes and what happens when the backlog grows. Default <see cref="OutboxRelayOptions.Default"/>.</summary>
     public OutboxRelayOptions OutboxRelay { get; set; } = OutboxRelayOptions.Default;
+
+    /// <summary>
+    /// Where sagas keep instances, history and timeouts: the inbox's database, so a step commits with the inbox row.
+    /// Default: none; <c>UseSqlite</c> and <c>UsePostgreSql</c> set it with the inbox, <c>UseSagaStore</c> sets another.
+    /// </summary>
+    public ISagaStore? Sagas { get; set; }
+
+    /// <summary>How often the saga timeout service looks for due timeouts. Default 1 s.</summary>
+    public TimeSpan SagaTimeoutPollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Topic for each contract type, when not given by <c>[EventContract(Topic = ...)]</c>.</summary>
     public Dictionary<Type, string> TopicsByContract { get; } = [];
@@ -78,7 +78,7 @@ public sealed class HeraldOptionsBuilder
 
     /// <summary>
     /// Uses the SQLite database <paramref name="connectionString"/> for the inbox, the transactional outbox and sagas (the
-    /// default for a single service): handlers' writes, processed events, outgoing events and saga steps commit together.
+    /// default for a single service): handlers' writes, processed events, saga steps and outgoing events commit together.
     /// </summary>
     public HeraldOptionsBuilder UseSqlite(string connectionString) =>
         UseInbox(new SqliteInboxStore(connectionString)).UseOutbox(new SqliteOutboxStore(connectionString)).UseSagaStore(new SqliteSagaStore(connectionString));
@@ -94,6 +94,14 @@ public sealed class HeraldOptionsBuilder
     public HeraldOptionsBuilder UseSagaStore(ISagaStore store)
     {
         Options.Sagas = store;
+        return this;
+    }
+
+    /// <summary>How often the saga timeout service looks for due timeouts (default 1 s); a timeout fires at most this late.</summary>
+    public HeraldOptionsBuilder SagaTimeoutPollInterval(TimeSpan interval)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(interval, TimeSpan.Zero);
+        Options.SagaTimeoutPollInterval = interval;
         return this;
     }
 

@@ -4,7 +4,7 @@ public sealed class HelpTests
 {
     public static TheoryData<string, string[]> Commands => new()
     {
-        { "", ["serve", "topic", "produce", "consume", "schema", "drill", "dlq", "groups", "lag", "replay", "projections", "cdc"] },
+        { "", ["serve", "topic", "produce", "consume", "schema", "drill", "dlq", "groups", "lag", "replay", "projections", "cdc", "sagas"] },
         { "serve", ["--data", "--kafka", "--registry", "--http", "--fsync", "--no-auto-create-topics", "--partitions"] },
         { "topic", ["create", "list", "describe"] },
         { "topic create", ["<name>", "--partitions", "--config", "--bootstrap"] },
@@ -37,6 +37,9 @@ public sealed class HelpTests
         { "cdc", ["run", "status"] },
         { "cdc run", ["--postgres", "--tables", "--prefix", "--bootstrap", "--slot", "--publication", "--schemas", "--no-snapshot", "--unwrap", "--unwrap-config"] },
         { "cdc status", ["--postgres", "--slot", "--prefix", "--json"] },
+        { "sagas", ["list", "show"] },
+        { "sagas list", ["--type", "--state", "--stuck-for", "--limit", "--json", "--sqlite", "--postgres"] },
+        { "sagas show", ["<type>", "<id>", "--json", "--sqlite", "--postgres"] },
     };
 
     [Theory]

@@ -88,7 +88,7 @@ internal sealed class PostgreSqlSagaStatements(SagaStoreOptions options)
         """;
 
     /// <summary>$1 token, $2 now.</summary>
-    public string Fire => $"UPDATE {_timeout} SET fired_at = $2 WHERE token = $1 AND fired_at IS NULL";
+    public string Fire => $"UPDATE {_timeout} SET fired_at = $2 WHERE token = $1 AND {Pending}";
 
     /// <summary>$1 type, $2 id, $3 now, $4 timeout type.</summary>
     public string CancelType => $"UPDATE {_timeout} SET cancelled_at = $3 WHERE type = $1 AND id = $2 AND timeout_type = $4 AND {Pending}";
@@ -119,8 +119,14 @@ internal sealed class PostgreSqlSagaStatements(SagaStoreOptions options)
             $7, $8, $9, $10, $11, $12, $13::jsonb, $14::jsonb, $15::jsonb)
         """;
 
-    /// <summary>$1 token; locks the row so a concurrent cancel or fire waits for this transaction.</summary>
-    public string ClaimTimeout => $"SELECT {TimeoutColumns} FROM {_timeout} WHERE token = $1 FOR UPDATE";
+    /// <summary>$1 token.</summary>
+    public string FindTimeout => $"SELECT {TimeoutColumns} FROM {_timeout} WHERE token = $1";
+
+    /// <summary>
+    /// $1 type, $2 id: takes the instance's row lock first when a step changes timeouts without changing the state, so it
+    /// locks rows in the same order as a state change (instance, then timeouts) and two steps cannot deadlock.
+    /// </summary>
+    public string LockInstance => $"SELECT 1 FROM {_saga} WHERE type = $1 AND id = $2 FOR UPDATE";
 
     /// <summary>$1 types, $2 now, $3 limit.</summary>
     public string DueTimeouts => $"""

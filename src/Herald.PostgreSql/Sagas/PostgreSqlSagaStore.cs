@@ -17,6 +17,8 @@ namespace Herald.PostgreSql.Sagas;
 /// </remarks>
 public sealed class PostgreSqlSagaStore : ISagaStore, IAsyncDisposable
 {
+    /// <summary>The advisory lock key table creation takes ("herald_s" as a number).</summary>
+    private const long CreateTablesLock = 0x68657261_6c645f73;
     private readonly NpgsqlDataSource _dataSource;
     private readonly bool _ownsDataSource;
     private readonly PostgreSqlSagaStatements _sql;
@@ -44,8 +46,16 @@ public sealed class PostgreSqlSagaStore : ISagaStore, IAsyncDisposable
 
     public async Task EnsureCreatedAsync(CancellationToken cancellationToken = default)
     {
-        await using var command = _dataSource.CreateCommand(_sql.CreateTables);
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        // CREATE TABLE IF NOT EXISTS races in the catalog (23505 on pg_type) when two processes start together; a
+        // transaction-scoped advisory lock makes them take turns.
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using (var command = new NpgsqlCommand($"SELECT pg_advisory_xact_lock({CreateTablesLock});\n{_sql.CreateTables}", connection, transaction))
+        {
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<SagaRecord?> LoadAsync(DbTransaction transaction, string type, string id, CancellationToken cancellationToken = default)
@@ -88,10 +98,16 @@ public sealed class PostgreSqlSagaStore : ISagaStore, IAsyncDisposable
                 batch.BatchCommands.Add(update);
             }
         }
+        else if (change.FiredTimeout is not null || change.Timeouts.Count > 0)
+        {
+            batch.BatchCommands.Add(Batched(_sql.LockInstance, [Text(change.Type), Text(change.Id)]));
+        }
 
+        NpgsqlBatchCommand? fire = null;
         if (change.FiredTimeout is { } fired)
         {
-            batch.BatchCommands.Add(Batched(_sql.Fire, [Uuid(fired), Time(now)]));
+            fire = Batched(_sql.Fire, [Uuid(fired), Time(now)]);
+            batch.BatchCommands.Add(fire);
         }
 
         foreach (var timeout in change.Timeouts)
@@ -140,15 +156,16 @@ public sealed class PostgreSqlSagaStore : ISagaStore, IAsyncDisposable
             throw new SagaConcurrencyException(change.Type, change.Id, change.State?.ExpectedVersion ?? 0, exception);
         }
 
-        if (update is { RecordsAffected: 0 })
+        if (update is { RecordsAffected: 0 } || fire is { RecordsAffected: 0 })
         {
-            throw new SagaConcurrencyException(change.Type, change.Id, change.State!.ExpectedVersion);
+            // The version moved on, or the timeout was fired or cancelled by a transaction that committed first.
+            throw new SagaConcurrencyException(change.Type, change.Id, change.State?.ExpectedVersion ?? 0);
         }
     }
 
-    public async Task<SagaTimeoutEntry?> ClaimTimeoutAsync(DbTransaction transaction, Guid token, CancellationToken cancellationToken = default)
+    public async Task<SagaTimeoutEntry?> FindTimeoutAsync(DbTransaction transaction, Guid token, CancellationToken cancellationToken = default)
     {
-        await using var command = Command(transaction, _sql.ClaimTimeout, Uuid(token));
+        await using var command = Command(transaction, _sql.FindTimeout, Uuid(token));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadTimeout(reader) : null;
     }

@@ -90,7 +90,9 @@ public sealed class HeraldBuilder
         configure?.Invoke(new Herald.Consuming.ConsumerBuilder(registration));
         if (existing is null)
         {
+            // Also as the base type: tools in the host (the web console) list the definitions and draw their diagrams.
             Services.AddSingleton(definition);
+            Services.AddSingleton<SagaDefinition>(definition);
         }
 
         Services.TryAddScoped<SagaConsumer<TSaga>>();

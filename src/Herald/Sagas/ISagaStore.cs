@@ -27,17 +27,21 @@ public interface ISagaStore : ISagaQuery
 
     /// <summary>
     /// Writes one step: the state (creating the row when <see cref="SagaStateChange.ExpectedVersion"/> is 0, else updating
-    /// it only if its version is still the expected one), the timeout changes, the fired timeout, the instance's next
-    /// timeout, and the history entry.
+    /// it only if its version is still the expected one), the fired timeout (only if still pending), the timeout changes,
+    /// the instance's next timeout, and the history entry. Rows are changed in that order — instance before timeouts — so
+    /// concurrent steps on one instance never wait for each other in opposite orders.
     /// </summary>
-    /// <exception cref="SagaConcurrencyException">Another transaction changed or created the instance first.</exception>
+    /// <exception cref="SagaConcurrencyException">
+    /// Another transaction changed or created the instance first, or fired or cancelled <see cref="SagaChange.FiredTimeout"/>.
+    /// </exception>
     Task SaveAsync(DbTransaction transaction, SagaChange change, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// The timeout <paramref name="token"/>, read again inside <paramref name="transaction"/> (and locked where the database
-    /// locks rows) so a concurrent cancel or fire is seen; null when there is none.
+    /// The timeout <paramref name="token"/> as <paramref name="transaction"/> sees it (a cancel or fire committed since it
+    /// was found due is visible); null when there is none. Not locked: <see cref="SaveAsync"/> marks it fired only if it is
+    /// still pending then.
     /// </summary>
-    Task<SagaTimeoutEntry?> ClaimTimeoutAsync(DbTransaction transaction, Guid token, CancellationToken cancellationToken = default);
+    Task<SagaTimeoutEntry?> FindTimeoutAsync(DbTransaction transaction, Guid token, CancellationToken cancellationToken = default);
 
     /// <summary>Marks timeout <paramref name="token"/> cancelled inside <paramref name="transaction"/> (e.g. its instance is gone).</summary>
     Task CancelTimeoutAsync(DbTransaction transaction, Guid token, CancellationToken cancellationToken = default);

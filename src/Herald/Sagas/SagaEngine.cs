@@ -58,7 +58,7 @@ internal sealed partial class SagaEngine
     public async Task<SagaOutcome> FireTimeoutAsync(SagaDefinition definition, Guid token, DbTransaction transaction, IOutbox? outbox, IServiceProvider? services, CancellationToken cancellationToken)
     {
         var model = definition.Model;
-        var timeout = await _store.ClaimTimeoutAsync(transaction, token, cancellationToken).ConfigureAwait(false);
+        var timeout = await _store.FindTimeoutAsync(transaction, token, cancellationToken).ConfigureAwait(false);
         if (timeout is null || !timeout.IsPending || timeout.Type != model.Name)
         {
             // Cancelled or superseded after it was found due, or fired by another process: the guard MassTransit's token check is.

@@ -83,7 +83,7 @@ public sealed partial class SqliteSagaStore
             WHERE type = $type AND id = $id AND version = $version
             """;
 
-        public string Fire => $"UPDATE {_timeout} SET fired_at = $now WHERE token = $token AND fired_at IS NULL";
+        public string Fire => $"UPDATE {_timeout} SET fired_at = $now WHERE token = $token AND {Pending}";
 
         public string CancelType => $"UPDATE {_timeout} SET cancelled_at = $now WHERE type = $type AND id = $id AND timeout_type = $timeout_type AND {Pending}";
 
@@ -108,7 +108,7 @@ public sealed partial class SqliteSagaStore
                 $causation_id, $topic, $partition, $offset, $from_step, $to_step, $data_before, $data_after, $emitted)
             """;
 
-        public string ClaimTimeout => $"SELECT {TimeoutColumns} FROM {_timeout} WHERE token = $token";
+        public string FindTimeout => $"SELECT {TimeoutColumns} FROM {_timeout} WHERE token = $token";
 
         public string DueTimeouts(int types) => $"""
             SELECT {TimeoutColumns} FROM {_timeout}

@@ -85,9 +85,10 @@ public sealed partial class SqliteSagaStore : ISagaStore
             }
         }
 
-        if (change.FiredTimeout is { } fired)
+        if (change.FiredTimeout is { } fired
+            && await ExecuteAsync(transaction, _sql.Fire, [("$token", Text(fired)), ("$now", now)], cancellationToken).ConfigureAwait(false) == 0)
         {
-            await ExecuteAsync(transaction, _sql.Fire, [("$token", Text(fired)), ("$now", now)], cancellationToken).ConfigureAwait(false);
+            throw new SagaConcurrencyException(change.Type, change.Id, change.State?.ExpectedVersion ?? 0);
         }
 
         foreach (var timeout in change.Timeouts)
@@ -127,10 +128,9 @@ public sealed partial class SqliteSagaStore : ISagaStore
         }
     }
 
-    public async Task<SagaTimeoutEntry?> ClaimTimeoutAsync(DbTransaction transaction, Guid token, CancellationToken cancellationToken = default)
+    public async Task<SagaTimeoutEntry?> FindTimeoutAsync(DbTransaction transaction, Guid token, CancellationToken cancellationToken = default)
     {
-        // No row locks in SQLite: the BEGIN IMMEDIATE transaction already excludes every other writer.
-        await using var command = Command(transaction, _sql.ClaimTimeout, ("$token", Text(token)));
+        await using var command = Command(transaction, _sql.FindTimeout, ("$token", Text(token)));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadTimeout(reader) : null;
     }
