@@ -31,6 +31,7 @@ internal static class HeraldCli
         root.Subcommands.Add(new ReplayCommand(console));
         root.Subcommands.Add(new ProjectionsCommand(console));
         root.Subcommands.Add(new CdcCommand(console));
+        root.Subcommands.Add(new OutboxCommand(console));
         return root;
     }
 

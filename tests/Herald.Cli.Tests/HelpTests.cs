@@ -4,7 +4,7 @@ public sealed class HelpTests
 {
     public static TheoryData<string, string[]> Commands => new()
     {
-        { "", ["serve", "topic", "produce", "consume", "schema", "drill", "dlq", "groups", "lag", "replay", "projections", "cdc"] },
+        { "", ["serve", "topic", "produce", "consume", "schema", "drill", "dlq", "groups", "lag", "replay", "projections", "cdc", "outbox"] },
         { "serve", ["--data", "--kafka", "--registry", "--http", "--fsync", "--no-auto-create-topics", "--partitions"] },
         { "topic", ["create", "list", "describe"] },
         { "topic create", ["<name>", "--partitions", "--config", "--bootstrap"] },
@@ -37,6 +37,8 @@ public sealed class HelpTests
         { "cdc", ["run", "status"] },
         { "cdc run", ["--postgres", "--tables", "--prefix", "--bootstrap", "--slot", "--publication", "--schemas", "--no-snapshot", "--unwrap", "--unwrap-config"] },
         { "cdc status", ["--postgres", "--slot", "--prefix", "--json"] },
+        { "outbox", ["status"] },
+        { "outbox status", ["--sqlite", "--postgres", "--table-prefix", "--json"] },
     };
 
     [Theory]
