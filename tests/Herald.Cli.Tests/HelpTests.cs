@@ -4,7 +4,7 @@ public sealed class HelpTests
 {
     public static TheoryData<string, string[]> Commands => new()
     {
-        { "", ["serve", "topic", "produce", "consume", "schema", "drill", "dlq", "groups", "lag", "replay", "projections", "cdc", "sagas"] },
+        { "", ["serve", "topic", "produce", "consume", "schema", "drill", "dlq", "groups", "lag", "replay", "projections", "cdc", "sagas", "outbox"] },
         { "serve", ["--data", "--kafka", "--registry", "--http", "--fsync", "--no-auto-create-topics", "--partitions"] },
         { "topic", ["create", "list", "describe"] },
         { "topic create", ["<name>", "--partitions", "--config", "--bootstrap"] },
@@ -16,7 +16,9 @@ public sealed class HelpTests
         { "schema register", ["<subject>", "<file>", "--type", "--registry", "--json"] },
         { "schema check", ["--against", "--mode", "--policy", "--type", "--registry", "--json"] },
         { "schema diff", ["<old>", "<new>", "--type", "--policy", "--json"] },
-        { "drill", ["schema", "snapshots"] },
+        { "drill", ["schema", "snapshots", "cdc", "lag-dlq", "saga", "outage"] },
+        { "drill saga", ["--bootstrap", "--saga-timeout", "--scenario", "--step-timeout", "--json"] },
+        { "drill outage", ["--bootstrap", "--outage", "--rate", "--step-timeout", "--json"] },
         { "drill schema", ["--dir", "--keep"] },
         { "drill snapshots", ["--events", "--every", "--json"] },
         { "dlq", ["list", "show", "redrive", "discard"] },
@@ -40,6 +42,8 @@ public sealed class HelpTests
         { "sagas", ["list", "show"] },
         { "sagas list", ["--type", "--state", "--stuck-for", "--limit", "--json", "--sqlite", "--postgres"] },
         { "sagas show", ["<type>", "<id>", "--json", "--sqlite", "--postgres"] },
+        { "outbox", ["status"] },
+        { "outbox status", ["--sqlite", "--postgres", "--table-prefix", "--json"] },
     };
 
     [Theory]
@@ -64,6 +68,15 @@ public sealed class HelpTests
 
         Assert.Contains("Herald's HTTP listener (metrics and lag API) [default: http://127.0.0.1:8080]", run.Stdout, StringComparison.Ordinal);
         Assert.DoesNotContain("--rounds", run.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_service_command_the_order_drills_start_their_processes_with_is_hidden()
+    {
+        var run = await CliRun.RunAsync(["drill", "--help"]);
+
+        Assert.Contains("saga", run.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain(run.StdoutLines, l => l.StartsWith("service", StringComparison.Ordinal));
     }
 
     [Fact]
