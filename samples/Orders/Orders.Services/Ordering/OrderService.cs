@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using Herald.Outbox;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -25,6 +27,9 @@ public static class OrderService
         builder.WebHost.UseUrls($"http://{options.Http}");
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(new OrderQueries(connectionString));
+
+        // History kinds and emission kinds read as words ("compensation"), not enum numbers, in GET /orders/{id}.
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase)));
         // The saga's definition carries the timeout, so the instance AddSaga uses is registered first.
         builder.Services.AddSingleton(new OrderSaga(options.SagaTimeout));
         builder.Services.AddHerald(o =>
