@@ -17,6 +17,7 @@ internal sealed partial class DrillCommand
         var scenarios = new Option<string[]>("--scenario") { Description = $"Run only these scenarios (repeatable): {string.Join(", ", SagaDrillScenario.All)}", HelpName = "NAME", AllowMultipleArgumentsPerToken = false };
         scenarios.AcceptOnlyFromAmong(SagaDrillScenario.All);
         var stepTimeout = new Option<int>("--step-timeout") { Description = "Give up waiting for a scenario's outcome after SECONDS", HelpName = "SECONDS", DefaultValueFactory = _ => 30 }.AtLeast(1);
+        var paymentPostgres = new Option<string?>("--payment-postgres") { Description = "Run the payment service on this PostgreSQL database (payments, inbox and outbox) instead of a SQLite file; the drill creates its tables there", HelpName = "CONNECTION" };
         var json = new Option<bool>("--json") { Description = "Print the result as JSON" };
         sagaTimeout.Validators.Add(result =>
         {
@@ -27,7 +28,7 @@ internal sealed partial class DrillCommand
         });
         var command = new Command("saga", "Drill 4, saga choreography: order, payment and inventory services as separate processes; a happy order completes, a failed reservation is compensated (OrderCancelled, PaymentRefunded), a payment service killed with SIGKILL mid-saga and restarted charges each order once, and a stopped inventory service is compensated by the saga's timeout")
         {
-            bootstrap, sagaTimeout, scenarios, stepTimeout, json,
+            bootstrap, sagaTimeout, scenarios, stepTimeout, paymentPostgres, json,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -39,12 +40,12 @@ internal sealed partial class DrillCommand
 
             var chosen = result.GetValue(scenarios) is { Length: > 0 } names ? SagaDrillScenario.All.Where(names.Contains).ToArray() : SagaDrillScenario.All;
             var timeout = result.GetValue(sagaTimeout) is var seconds and > 0 ? TimeSpan.FromSeconds(seconds) : (TimeSpan?)null;
-            return await RunSagaDrillAsync(broker, timeout, chosen, TimeSpan.FromSeconds(result.GetValue(stepTimeout)), result.GetValue(json), cancellationToken).ConfigureAwait(false);
+            return await RunSagaDrillAsync(broker, timeout, chosen, TimeSpan.FromSeconds(result.GetValue(stepTimeout)), result.GetValue(paymentPostgres), result.GetValue(json), cancellationToken).ConfigureAwait(false);
         });
         return command;
     }
 
-    private async Task<int> RunSagaDrillAsync(string? bootstrap, TimeSpan? sagaTimeout, string[] scenarios, TimeSpan stepTimeout, bool json, CancellationToken cancellationToken)
+    private async Task<int> RunSagaDrillAsync(string? bootstrap, TimeSpan? sagaTimeout, string[] scenarios, TimeSpan stepTimeout, string? paymentPostgres, bool json, CancellationToken cancellationToken)
     {
         if (!json)
         {
@@ -70,7 +71,7 @@ internal sealed partial class DrillCommand
             {
                 [OrderFlowServices.Order] = ["--saga-timeout", sagaTimeout is { } t ? t.TotalSeconds.ToString(CultureInfo.InvariantCulture) : "0"],
                 [OrderFlowServices.Payment] = ["--charge-delay", SagaDrillScenario.ChargeDelay.TotalMilliseconds.ToString(CultureInfo.InvariantCulture) + "ms"],
-            });
+            }, paymentPostgres);
             var common = new OrderFlowOptions(bootstrap, services.Topic, "drill", "drill", null);
             await OrderFlowHosting.EnsureTopicAsync(common, cancellationToken).ConfigureAwait(false);
             observer = new OrderFlowObserver(bootstrap, services.Topic, OrderFlowHosting.Partitions);
@@ -82,7 +83,7 @@ internal sealed partial class DrillCommand
 
             var started = Stopwatch.StartNew();
             await services.StartAllAsync(cancellationToken).ConfigureAwait(false);
-            Note(json, string.Join(", ", services.Running.Select(p => $"{p.Key} pid {p.Value.Id.ToString(CultureInfo.InvariantCulture)}")) + $"; all consuming after {Seconds(started.Elapsed)}; databases in {directory}");
+            Note(json, string.Join(", ", services.Running.Select(p => $"{p.Key} pid {p.Value.Id.ToString(CultureInfo.InvariantCulture)}")) + $"; all consuming after {Seconds(started.Elapsed)}; databases in {directory}{(paymentPostgres is null ? "" : " (payments in PostgreSQL)")}");
 
             var results = new List<SagaScenarioResult>();
             var scenario = new SagaDrillScenario(services, observer, sagaTimeout, stepTimeout);
@@ -164,6 +165,7 @@ internal sealed partial class DrillCommand
                 bootstrap,
                 embedded_broker = embedded,
                 topic = services.Topic,
+                payment_database = services.PaymentsPostgres is null ? "sqlite" : "postgresql",
                 processes = services.ProcessIds,
                 saga_timeout_seconds = sagaTimeout?.TotalSeconds,
                 elapsed_seconds = Math.Round(elapsed.TotalSeconds, 1),

@@ -147,7 +147,7 @@ internal sealed class SagaDrillScenario(OrderFlowServices services, OrderFlowObs
             await Task.Delay(100, cancellationToken).ConfigureAwait(false);
         }
 
-        var ledger = (await OrderFlowDatabases.LedgerAsync(services.PaymentsDatabase, cancellationToken).ConfigureAwait(false)).GetValueOrDefault(orderId);
+        var ledger = (await OrderFlowDatabases.LedgerAsync(services, cancellationToken).ConfigureAwait(false)).GetValueOrDefault(orderId);
         return new OrderOutcome(
             orderId,
             saga?.Summary.Step,
@@ -161,7 +161,7 @@ internal sealed class SagaDrillScenario(OrderFlowServices services, OrderFlowObs
 
     private async Task<int> ChargedAsync(Guid[] orders, CancellationToken cancellationToken)
     {
-        var ledger = await OrderFlowDatabases.LedgerAsync(services.PaymentsDatabase, cancellationToken).ConfigureAwait(false);
+        var ledger = await OrderFlowDatabases.LedgerAsync(services, cancellationToken).ConfigureAwait(false);
         return orders.Count(o => ledger.GetValueOrDefault(o).Charges > 0);
     }
 

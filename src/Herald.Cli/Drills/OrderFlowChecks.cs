@@ -1,4 +1,6 @@
+using System.Data.Common;
 using Microsoft.Data.Sqlite;
+using Npgsql;
 using Orders.Services.Payments;
 
 namespace Herald.Cli.Drills;
@@ -31,21 +33,23 @@ internal sealed record OrderEvents(IReadOnlyList<string> Types, IReadOnlyDiction
 /// <summary>Reads what the services' databases say, from the drill's side.</summary>
 internal static class OrderFlowDatabases
 {
-    /// <summary>Charges and refunds per order in the payment service's ledger.</summary>
-    public static async Task<IReadOnlyDictionary<Guid, (int Charges, int Refunds)>> LedgerAsync(string paymentsDatabase, CancellationToken cancellationToken)
+    /// <summary>Charges and refunds per order in the payment service's ledger (its SQLite file, or its PostgreSQL database).</summary>
+    public static async Task<IReadOnlyDictionary<Guid, (int Charges, int Refunds)>> LedgerAsync(OrderFlowServices services, CancellationToken cancellationToken)
     {
-        if (!File.Exists(paymentsDatabase))
+        if (services.PaymentsPostgres is null && !File.Exists(services.PaymentsDatabase))
         {
             return new Dictionary<Guid, (int, int)>();
         }
 
-        await using var connection = new SqliteConnection($"Data Source={paymentsDatabase};Mode=ReadOnly");
+        await using DbConnection connection = services.PaymentsPostgres is { } postgres
+            ? new NpgsqlConnection(postgres)
+            : new SqliteConnection($"Data Source={services.PaymentsDatabase};Mode=ReadOnly");
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             return await PaymentTables.CountLedgerAsync(connection, cancellationToken).ConfigureAwait(false);
         }
-        catch (SqliteException)
+        catch (DbException)
         {
             // The service has not created its tables yet.
             return new Dictionary<Guid, (int, int)>();

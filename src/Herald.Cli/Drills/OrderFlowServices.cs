@@ -28,8 +28,10 @@ internal sealed partial class OrderFlowServices : IAsyncDisposable
     /// <param name="bootstrap">The broker.</param>
     /// <param name="run">A short id of this drill run: names the topic and the groups, so runs never share them.</param>
     /// <param name="extraArguments">More options per service, e.g. <c>--saga-timeout 3s</c> for <see cref="Order"/>.</param>
-    public OrderFlowServices(string directory, string bootstrap, string run, Dictionary<string, string[]> extraArguments)
+    /// <param name="paymentsPostgres">A PostgreSQL connection string for the payment service instead of its SQLite file.</param>
+    public OrderFlowServices(string directory, string bootstrap, string run, Dictionary<string, string[]> extraArguments, string? paymentsPostgres = null)
     {
+        PaymentsPostgres = paymentsPostgres;
         Directory = directory;
         Bootstrap = bootstrap;
         Run = run;
@@ -51,6 +53,9 @@ internal sealed partial class OrderFlowServices : IAsyncDisposable
     public string OrdersDatabase => Path.Combine(Directory, "orders.db");
 
     public string PaymentsDatabase => Path.Combine(Directory, "payments.db");
+
+    /// <summary>Where the payment service keeps its data when not in <see cref="PaymentsDatabase"/>.</summary>
+    public string? PaymentsPostgres { get; }
 
     public string InventoryDatabase => Path.Combine(Directory, "inventory.db");
 
@@ -131,7 +136,7 @@ internal sealed partial class OrderFlowServices : IAsyncDisposable
         [
             "drill", "service", service,
             "--bootstrap", Bootstrap,
-            "--db", database,
+            .. service == Payment && PaymentsPostgres is not null ? ["--postgres", PaymentsPostgres] : (string[])["--db", database],
             "--topic", Topic,
             "--group", GroupOf(service),
             "--exit-with", Environment.ProcessId.ToString(CultureInfo.InvariantCulture),
