@@ -16,8 +16,8 @@ internal sealed partial class DrillCommand : Command
         Subcommands.Add(CreateSchemaCommand());
         Subcommands.Add(CreateSnapshotsCommand());
         Subcommands.Add(CreateCdcCommand());
-        Subcommands.Add(CreateLagDlqCommand());
         Subcommands.Add(CreateSagaCommand());
+        Subcommands.Add(CreateLagDlqCommand());
         Subcommands.Add(CreateOutageCommand());
         Subcommands.Add(CreateServiceCommand());
     }
