@@ -28,12 +28,7 @@ internal sealed partial class DrillCommand
             Func<CancellationToken, Task> run;
             try
             {
-                run = result.GetValue(name) switch
-                {
-                    "order" => OrderServiceOptions.Parse(arguments) is var order ? ct => OrderService.RunAsync(order, ct) : null!,
-                    "payment" => PaymentOptions.Parse(arguments) is var payment ? ct => PaymentService.RunAsync(payment, ct) : null!,
-                    _ => InventoryOptions.Parse(arguments) is var inventory ? ct => InventoryService.RunAsync(inventory, ct) : null!,
-                };
+                run = Parse(result.GetValue(name)!, arguments);
             }
             catch (ArgumentException e)
             {
@@ -44,5 +39,22 @@ internal sealed partial class DrillCommand
             return HeraldCli.Success;
         });
         return command;
+    }
+
+    /// <summary>Parses the service's own options first, so a bad one is a usage error rather than a failure at run time.</summary>
+    private static Func<CancellationToken, Task> Parse(string service, string[] arguments)
+    {
+        switch (service)
+        {
+            case "order":
+                var order = OrderServiceOptions.Parse(arguments);
+                return cancellationToken => OrderService.RunAsync(order, cancellationToken);
+            case "payment":
+                var payment = PaymentOptions.Parse(arguments);
+                return cancellationToken => PaymentService.RunAsync(payment, cancellationToken);
+            default:
+                var inventory = InventoryOptions.Parse(arguments);
+                return cancellationToken => InventoryService.RunAsync(inventory, cancellationToken);
+        }
     }
 }

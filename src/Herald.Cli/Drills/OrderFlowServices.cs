@@ -41,7 +41,7 @@ internal sealed partial class OrderFlowServices : IAsyncDisposable
 
     public string Directory { get; }
 
-    public string Bootstrap { get; set; }
+    public string Bootstrap { get; }
 
     public string Run { get; }
 
