@@ -32,6 +32,7 @@ internal static class HeraldCli
         root.Subcommands.Add(new ProjectionsCommand(console));
         root.Subcommands.Add(new CdcCommand(console));
         root.Subcommands.Add(new SagasCommand(console));
+        root.Subcommands.Add(new OutboxCommand(console));
         return root;
     }
 

@@ -4,7 +4,7 @@ public sealed class HelpTests
 {
     public static TheoryData<string, string[]> Commands => new()
     {
-        { "", ["serve", "topic", "produce", "consume", "schema", "drill", "dlq", "groups", "lag", "replay", "projections", "cdc", "sagas"] },
+        { "", ["serve", "topic", "produce", "consume", "schema", "drill", "dlq", "groups", "lag", "replay", "projections", "cdc", "sagas", "outbox"] },
         { "serve", ["--data", "--kafka", "--registry", "--http", "--fsync", "--no-auto-create-topics", "--partitions"] },
         { "topic", ["create", "list", "describe"] },
         { "topic create", ["<name>", "--partitions", "--config", "--bootstrap"] },
@@ -40,6 +40,8 @@ public sealed class HelpTests
         { "sagas", ["list", "show"] },
         { "sagas list", ["--type", "--state", "--stuck-for", "--limit", "--json", "--sqlite", "--postgres"] },
         { "sagas show", ["<type>", "<id>", "--json", "--sqlite", "--postgres"] },
+        { "outbox", ["status"] },
+        { "outbox status", ["--sqlite", "--postgres", "--table-prefix", "--json"] },
     };
 
     [Theory]

@@ -49,6 +49,7 @@ public sealed partial class OutboxRelay : BackgroundService
     private int _rereads = RereadDelays.Length;
     private long _published;
     private long _deadLettered;
+    private long _reads;
 
     /// <param name="store">The outbox to relay.</param>
     /// <param name="options">Bootstrap servers, the application's producer settings and <see cref="HeraldOptions.OutboxRelay"/>.</param>
@@ -88,6 +89,9 @@ public sealed partial class OutboxRelay : BackgroundService
 
     /// <summary>Rows this instance moved to the dead table.</summary>
     public long DeadLettered => Interlocked.Read(ref _deadLettered);
+
+    /// <summary>How many batch reads this instance ran (tests use it to know the relay looked at the outbox).</summary>
+    internal long Reads => Interlocked.Read(ref _reads);
 
     /// <summary>Wakes the relay: rows were just enqueued in this process.</summary>
     internal void Notify() => _signal.Notify();
@@ -150,6 +154,7 @@ public sealed partial class OutboxRelay : BackgroundService
         if (_pending is null)
         {
             var rows = await _store.ReadAsync(_readPosition, Options.BatchSize, cancellationToken).ConfigureAwait(false);
+            Interlocked.Increment(ref _reads);
             if (rows.Count == 0)
             {
                 await IdleAsync(cancellationToken).ConfigureAwait(false);

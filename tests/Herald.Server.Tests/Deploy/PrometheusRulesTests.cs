@@ -13,6 +13,7 @@ public sealed class PrometheusRulesTests
         "HeraldDeadLetterIncident",
         "HeraldSchemaIncompatible",
         "HeraldDown",
+        "HeraldOutboxBacklogHigh",
     ];
 
     public static TheoryData<string> ContractAlerts => new(AlertNames);
@@ -26,7 +27,7 @@ public sealed class PrometheusRulesTests
 
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Contains("SUCCESS: 2 rules found", run.Stdout, StringComparison.Ordinal);
-        Assert.Contains("SUCCESS: 6 rules found", run.Stdout, StringComparison.Ordinal);
+        Assert.Contains("SUCCESS: 7 rules found", run.Stdout, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -101,6 +102,8 @@ public sealed class PrometheusRulesTests
     [InlineData("* 60 > 10\n        for: 2m", "* 60 > 10\n        for: 0m", "HeraldDeadLetterIncident")]
     [InlineData("and on () count(up{job=\"herald\"} offset 5m)", "and on () count(up{job=\"herald\"})", "HeraldSchemaIncompatible")]
     [InlineData(" or absent(up{job=\"herald\"})", "", "HeraldDown")]
+    [InlineData("(herald_outbox_oldest_age_seconds) > 300", "(herald_outbox_oldest_age_seconds) > 600", "HeraldOutboxBacklogHigh")]
+    [InlineData("unless on (herald_outbox_relay) max by (herald_outbox_relay) (herald_outbox_lease_held) > 0", "unless on (herald_outbox_relay) max by (herald_outbox_relay) (herald_outbox_lease_held) >= 0", "HeraldOutboxBacklogHigh")]
     public async Task A_broken_rule_fails_the_promtool_unit_tests(string original, string broken, string alert)
     {
         var rules = Repository.ReadText(RuleFile.Alerts);

@@ -1,10 +1,12 @@
 using System.Data.Common;
+using Confluent.Kafka;
 using Herald.Contracts;
 using Herald.Outbox;
 using Herald.Publishing;
 using Herald.Tests.Inbox;
 using Herald.Server;
 using Herald.Testing;
+using Herald.Tests.Sdk;
 
 namespace Herald.Tests.Outbox;
 
@@ -141,4 +143,12 @@ public abstract partial class OutboxStoreCompliance : IAsyncLifetime
     }
 
     protected static Task<HeraldServer> BrokerAsync() => TestBroker.Shared;
+
+    /// <summary>Every record of partition 0 of <paramref name="topic"/>, up to its high watermark now.</summary>
+    protected static IReadOnlyList<ConsumeResult<string?, byte[]>> ReadAll(string bootstrap, string topic)
+    {
+        using var consumer = new ConsumerBuilder<string?, byte[]>(new ConsumerConfig { BootstrapServers = bootstrap, GroupId = Guid.NewGuid().ToString("N") }).Build();
+        var high = consumer.QueryWatermarkOffsets(new TopicPartition(topic, 0), TimeSpan.FromSeconds(10)).High.Value;
+        return TopicReader.Read(bootstrap, topic, checked((int)high));
+    }
 }

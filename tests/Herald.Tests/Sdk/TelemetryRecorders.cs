@@ -28,6 +28,7 @@ public sealed class MeasurementRecorder : IDisposable
         };
         _listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) => Record(instrument, value, tags));
         _listener.SetMeasurementEventCallback<double>((instrument, value, tags, _) => Record(instrument, value, tags));
+        _listener.SetMeasurementEventCallback<int>((instrument, value, tags, _) => Record(instrument, value, tags));
         _listener.Start();
     }
 
@@ -36,6 +37,17 @@ public sealed class MeasurementRecorder : IDisposable
     public IReadOnlyList<Measurement> Of(string instrument) => [.. Measurements.Where(m => m.Instrument == instrument)];
 
     public double Sum(string instrument) => Of(instrument).Sum(m => m.Value);
+
+    /// <summary>Reads every observable instrument once; their measurements join <see cref="Measurements"/>.</summary>
+    public void Collect() => _listener.RecordObservableInstruments();
+
+    /// <summary>The latest value of <paramref name="instrument"/> after a fresh <see cref="Collect"/>.</summary>
+    public double? Latest(string instrument)
+    {
+        Measurements.Clear();
+        Collect();
+        return Of(instrument).LastOrDefault()?.Value;
+    }
 
     public void Dispose() => _listener.Dispose();
 
