@@ -135,11 +135,19 @@ internal sealed class PostgreSqlSagaStatements(SagaStoreOptions options)
         ORDER BY due_at LIMIT $3
         """;
 
-    /// <summary>$1 token, $2 error, $3 retry at (null: final), $4 now.</summary>
+    /// <summary>$1 token, $2 error, $3 retry at (null: final), $4 now; then the instance's next timeout.</summary>
     public string TimeoutFailure => $"""
-        UPDATE {_timeout} SET attempts = attempts + 1, last_error = $2,
-            due_at = COALESCE($3, due_at), failed_at = CASE WHEN $3::timestamptz IS NULL THEN $4 END
-        WHERE token = $1 AND {Pending}
+        WITH failed AS (
+            UPDATE {_timeout} SET attempts = attempts + 1, last_error = $2,
+                due_at = COALESCE($3, due_at), failed_at = CASE WHEN $3::timestamptz IS NULL THEN $4 END
+            WHERE token = $1 AND {Pending}
+            RETURNING type, id, token, due_at, failed_at)
+        UPDATE {_saga} s SET next_timeout_at = (
+            SELECT MIN(due) FROM (
+                SELECT t.due_at AS due FROM {_timeout} t
+                WHERE t.type = s.type AND t.id = s.id AND t.token <> $1 AND t.fired_at IS NULL AND t.cancelled_at IS NULL AND t.failed_at IS NULL
+                UNION ALL SELECT f.due_at FROM failed f WHERE f.failed_at IS NULL) AS pending)
+        FROM failed WHERE s.type = failed.type AND s.id = failed.id
         """;
 
     /// <summary>$1 type, $2 completed before; returns the purged instances' count.</summary>

@@ -119,7 +119,10 @@ public sealed partial class SqliteSagaStore
         public string TimeoutFailure => $"""
             UPDATE {_timeout} SET attempts = attempts + 1, last_error = $error,
                 due_at = COALESCE($retry_at, due_at), failed_at = CASE WHEN $retry_at IS NULL THEN $now END
-            WHERE token = $token AND {Pending}
+            WHERE token = $token AND {Pending};
+            UPDATE {_saga} SET next_timeout_at = (SELECT MIN(t.due_at) FROM {_timeout} t
+                WHERE t.type = {_saga}.type AND t.id = {_saga}.id AND t.fired_at IS NULL AND t.cancelled_at IS NULL AND t.failed_at IS NULL)
+            WHERE (type, id) = (SELECT type, id FROM {_timeout} WHERE token = $token);
             """;
 
         public string Purge => $"""

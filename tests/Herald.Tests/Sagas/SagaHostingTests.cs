@@ -1,3 +1,4 @@
+using Herald.Consuming;
 using Herald.Contracts;
 using Herald.Sagas;
 using Herald.Testing;
@@ -74,6 +75,39 @@ public sealed class SagaHostingTests
         Assert.Equal(0, host.Services.GetRequiredService<SagaMetrics>().Count(SagaOutcome.Discarded));
     }
 
+    [Fact]
+    public async Task A_timeout_whose_handler_keeps_failing_is_retried_by_the_consumers_policy_then_marked_failed()
+    {
+        var server = await TestBroker.Shared;
+        var topic = TestBroker.UniqueName("orders");
+        await using var host = await SdkHost.StartAsync(
+            server.KafkaBootstrap,
+            o => o.Topic<OrderCreated>(topic).SagaTimeoutPollInterval(TimeSpan.FromMilliseconds(50)),
+            h => h.AddSaga<FailingTimeoutSaga>(topic, TestBroker.UniqueName("failing"), c => c.Retry(new RetryPolicy { ImmediateRetries = 2, DelayedRetries = 0 })));
+        var store = host.Services.GetRequiredService<HeraldOptions>().Sagas!;
+        await SagaTables.EnsureCreatedAsync(store, CancellationToken.None);
+        var id = TestBroker.UniqueName("o");
+
+        await host.Publisher.PublishAsync(new OrderCreated(id, 1m));
+
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        SagaTimeoutEntry? timeout = null;
+        while (timeout?.FailedAt is null)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"the timeout did not fail for good: {timeout}");
+            await Task.Delay(50);
+            timeout = (await store.GetAsync("failing-timeout", id))?.Timeouts.SingleOrDefault();
+        }
+
+        Assert.Equal(3, timeout.Attempts);
+        Assert.Equal("InvalidOperationException: the warehouse is on fire", timeout.LastError);
+        Assert.Null(timeout.FiredAt);
+        var instance = (await store.GetAsync("failing-timeout", id))!;
+        Assert.Equal(("AwaitingPayment", 1), (instance.Summary.Step, instance.History.Count));
+        Assert.Null(instance.NextTimeout);
+        Assert.Equal(3, host.Services.GetRequiredService<SagaMetrics>().TimeoutFailures);
+    }
+
     private static async Task<SagaInstance> WaitForStepAsync(ISagaQuery query, string id, string step)
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);
@@ -122,5 +156,22 @@ public sealed class SagaHostingTests
         }
 
         return records;
+    }
+}
+
+/// <summary>Schedules a timeout that is due at once and whose handler always throws.</summary>
+public sealed class FailingTimeoutSaga : SagaDefinition<OrderSagaState, OrderStep>
+{
+    protected override void Configure(SagaBuilder<OrderSagaState, OrderStep> saga)
+    {
+        saga.Name("failing-timeout").CorrelateAllBy("OrderId").Timeout<OrderSagaTimedOut>(TimeSpan.Zero);
+        saga.StartedBy<OrderCreated>((state, e, ctx) =>
+        {
+            ctx.ScheduleTimeout(new OrderSagaTimedOut(e.OrderId));
+            return OrderStep.AwaitingPayment;
+        }).To(OrderStep.AwaitingPayment);
+        saga.During(OrderStep.AwaitingPayment)
+            .On<OrderSagaTimedOut>((state, e, ctx) => throw new InvalidOperationException("the warehouse is on fire")).To(OrderStep.Cancelled);
+        saga.Finally(OrderStep.Cancelled);
     }
 }

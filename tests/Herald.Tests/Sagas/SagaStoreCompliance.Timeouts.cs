@@ -82,6 +82,7 @@ public abstract partial class SagaStoreCompliance
         await Store.RecordTimeoutFailureAsync(token, "boom", Clock.GetUtcNow() + TimeSpan.FromMinutes(1));
         var retrying = Assert.Single((await GetAsync("o-fail")).Timeouts);
         Assert.Equal((1, "boom", true), (retrying.Attempts, retrying.LastError, retrying.IsPending));
+        Assert.Equal(Clock.GetUtcNow() + TimeSpan.FromMinutes(1), (await GetAsync("o-fail")).Summary.NextTimeoutAt);
         Assert.Empty(await DueAsync());
         Clock.Advance(TimeSpan.FromMinutes(1));
         Assert.Single(await DueAsync());
@@ -89,6 +90,7 @@ public abstract partial class SagaStoreCompliance
         await Store.RecordTimeoutFailureAsync(token, "boom again", retryAt: null);
         var failed = Assert.Single((await GetAsync("o-fail")).Timeouts);
         Assert.Equal((2, "boom again", Clock.GetUtcNow()), (failed.Attempts, failed.LastError, failed.FailedAt));
+        Assert.Null((await GetAsync("o-fail")).Summary.NextTimeoutAt);
         Assert.Empty(await DueAsync());
         Assert.Equal(SagaOutcome.Stale, await FireAsync(token));
     }
