@@ -128,6 +128,17 @@ public abstract partial class OutboxStoreCompliance : IAsyncLifetime
         await transaction.CommitAsync();
     }
 
+    /// <summary>
+    /// Reads until at least <paramref name="expected"/> committed rows are visible: on PostgreSQL a row becomes
+    /// readable only once every older transaction on the server ended, and other tests run transactions in parallel.
+    /// </summary>
+    protected static async Task<IReadOnlyList<OutboxRecord>> ReadVisibleAsync(IOutboxStore store, int expected, OutboxPosition? after = null, int maxRows = 100)
+    {
+        IReadOnlyList<OutboxRecord> rows = [];
+        await WaitUntilAsync(async () => (rows = await store.ReadAsync(after ?? OutboxPosition.Start, maxRows)).Count >= expected, $"{expected} visible row(s)");
+        return rows;
+    }
+
     protected static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);
