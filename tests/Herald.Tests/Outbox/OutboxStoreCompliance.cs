@@ -69,7 +69,7 @@ public abstract partial class OutboxStoreCompliance : IAsyncLifetime
     protected static HeraldOptions HeraldOptionsFor(string bootstrap, Func<OutboxRelayOptions, OutboxRelayOptions>? relay = null) => new()
     {
         BootstrapServers = bootstrap,
-        OutboxRelay = relay?.Invoke(OutboxRelayOptions.Default with { Owner = $"test-{Guid.NewGuid():N}" }) ?? OutboxRelayOptions.Default with { Owner = $"test-{Guid.NewGuid():N}" },
+        OutboxRelay = relay?.Invoke(OutboxRelayOptions.Default) ?? OutboxRelayOptions.Default,
     };
 
     /// <summary>A relay over <paramref name="store"/>; started unless told otherwise, stopped at the end of the test.</summary>
