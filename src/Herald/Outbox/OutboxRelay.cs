@@ -65,13 +65,16 @@ public sealed partial class OutboxRelay : BackgroundService
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(Options.BatchSize);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(Options.PoisonAttempts);
         _logger = logger ?? NullLogger<OutboxRelay>.Instance;
-        _lease = new OutboxLease(Options.Name, Options.Owner);
+        _lease = new OutboxLease(Options.Name, Options.Owner ?? $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}");
         _pipeline = BuildPipeline();
         _metrics = new OutboxRelayMetrics(meterFactory, this);
     }
 
     /// <summary>The relay's settings.</summary>
     public OutboxRelayOptions Options { get; }
+
+    /// <summary>This instance's identity in the lease table (<see cref="OutboxRelayOptions.Owner"/>, or a generated one).</summary>
+    public string Owner => _lease.Owner;
 
     /// <summary>Whether this instance holds the lease (and so is the one publishing).</summary>
     public bool HoldsLease => _holdsLease;
@@ -274,6 +277,7 @@ public sealed partial class OutboxRelay : BackgroundService
         if (count < Options.PoisonAttempts)
         {
             OutboxRelayLog.PermanentFailure(_logger, Options.Name, row.Message.EventId, row.Message.EventType, row.Message.Topic, count, Options.PoisonAttempts, reason);
+            await DelayAsync(Options.PoisonBackoff * Math.Pow(2, Math.Min(count - 1, 16)), cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -314,7 +318,7 @@ public sealed partial class OutboxRelay : BackgroundService
         {
             _pending = null;
             _readPosition = await _store.ReadCursorAsync(Options.Name, cancellationToken).ConfigureAwait(false);
-            OutboxRelayLog.LeaseAcquired(_logger, Options.Name, Options.Owner, _readPosition);
+            OutboxRelayLog.LeaseAcquired(_logger, Options.Name, _lease.Owner, _readPosition);
         }
         else if (!held && _holdsLease)
         {
@@ -328,7 +332,7 @@ public sealed partial class OutboxRelay : BackgroundService
 
     private void LoseLease()
     {
-        OutboxRelayLog.LeaseLost(_logger, Options.Name, Options.Owner);
+        OutboxRelayLog.LeaseLost(_logger, Options.Name, _lease.Owner);
         _holdsLease = false;
         _pending = null;
     }

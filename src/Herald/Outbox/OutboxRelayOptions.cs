@@ -18,8 +18,11 @@ public sealed record OutboxRelayOptions
     /// </summary>
     public string Name { get; init; } = "default";
 
-    /// <summary>This instance's identity in the lease table. Default: host name, process id and a random suffix.</summary>
-    public string Owner { get; init; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
+    /// <summary>
+    /// This instance's identity in the lease table; must differ between relays on one outbox. Default (null): host
+    /// name, process id and a random suffix, new for every <see cref="OutboxRelay"/>.
+    /// </summary>
+    public string? Owner { get; init; }
 
     /// <summary>Rows read and produced per round. Default 500.</summary>
     public int BatchSize { get; init; } = 500;
@@ -48,6 +51,12 @@ public sealed record OutboxRelayOptions
     /// moved to the dead table and the rows behind it go ahead. Default 5.
     /// </summary>
     public int PoisonAttempts { get; init; } = 5;
+
+    /// <summary>
+    /// The pause after a row's first permanent failure, doubling with each further one, so an operator fixing a cause
+    /// (a missing topic, an ACL) has time before the row is given up. The rows behind it wait meanwhile. Default 1 s.
+    /// </summary>
+    public TimeSpan PoisonBackoff { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>When the relay stops trying the broker, and for how long.</summary>
     public OutboxBreakerOptions Breaker { get; init; } = new();

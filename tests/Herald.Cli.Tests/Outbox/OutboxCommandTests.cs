@@ -137,7 +137,13 @@ public sealed class OutboxCommandTests
         }
 
         Assert.True(await store.TryAcquireLeaseAsync(Relay, TimeSpan.FromMinutes(10)));
+        // On PostgreSQL rows become readable once every older transaction on the (shared) server ended.
         var rows = await store.ReadAsync(OutboxPosition.Start, 10);
+        for (var deadline = DateTime.UtcNow.AddSeconds(30); rows.Count < 3 && DateTime.UtcNow < deadline; rows = await store.ReadAsync(OutboxPosition.Start, 10))
+        {
+            await Task.Delay(20);
+        }
+
         Assert.True(await store.CompleteAsync(Relay, rows[0].Position));
         for (var attempt = 0; attempt < 5; attempt++)
         {

@@ -80,6 +80,8 @@ public abstract partial class OutboxStoreCompliance
         }
 
         await WaitUntilAsync(async () => (await store.GetStatusAsync()).BacklogRows == 0, "the rows to be published");
+        // Both use the default owner: each relay instance generates its own.
+        Assert.NotEqual(first.Owner, second.Owner);
         Assert.NotEqual(first.HoldsLease, second.HoldsLease);
         var holder = first.HoldsLease ? first : second;
         var other = first.HoldsLease ? second : first;
@@ -104,7 +106,7 @@ public abstract partial class OutboxStoreCompliance
         var server = await BrokerAsync();
         var topic = TestBroker.UniqueName("orders");
         var store = NewStore();
-        var options = HeraldOptionsFor(server.KafkaBootstrap, r => r with { PoisonAttempts = 3 });
+        var options = HeraldOptionsFor(server.KafkaBootstrap, r => r with { PoisonAttempts = 3, PoisonBackoff = TimeSpan.FromMilliseconds(50) });
         var relay = await RelayAsync(store, options);
         var outbox = OutboxOver(store, options, relay);
 

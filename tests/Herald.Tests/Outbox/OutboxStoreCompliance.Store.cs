@@ -14,7 +14,7 @@ public abstract partial class OutboxStoreCompliance
         await store.EnsureCreatedAsync();
         await NewStore().EnsureCreatedAsync();
         await InsertAsync(store, Message("t"));
-        Assert.Single(await NewStore().ReadAsync(OutboxPosition.Start, 10));
+        Assert.Single(await ReadVisibleAsync(NewStore(), 1));
     }
 
     [Fact]
@@ -39,7 +39,7 @@ public abstract partial class OutboxStoreCompliance
             }
         }
 
-        var row = Assert.Single(await store.ReadAsync(OutboxPosition.Start, 10));
+        var row = Assert.Single(await ReadVisibleAsync(store, 1));
         Assert.Equal(committed.EventId, row.Message.EventId);
         Assert.Equal("t", row.Message.Topic);
         Assert.Equal("order-2", row.Message.Key);
@@ -58,8 +58,8 @@ public abstract partial class OutboxStoreCompliance
         await InsertAsync(store, messages[..3]);
         await InsertAsync(store, messages[3..]);
 
-        var first = await store.ReadAsync(OutboxPosition.Start, 4);
-        var rest = await store.ReadAsync(first[^1].Position, 4);
+        var first = await ReadVisibleAsync(store, 4, maxRows: 4);
+        var rest = await ReadVisibleAsync(store, 3, first[^1].Position, maxRows: 4);
         Assert.Equal(messages.Select(m => m.EventId), first.Concat(rest).Select(r => r.Message.EventId));
         Assert.True(first.Concat(rest).Select(r => r.Position).SequenceEqual(first.Concat(rest).Select(r => r.Position).Order()));
         Assert.Empty(await store.ReadAsync(rest[^1].Position, 4));
@@ -89,7 +89,7 @@ public abstract partial class OutboxStoreCompliance
     {
         var store = NewStore();
         await InsertAsync(store, Message("t", sequence: 1), Message("t", sequence: 2), Message("t", sequence: 3));
-        var rows = await store.ReadAsync(OutboxPosition.Start, 10);
+        var rows = await ReadVisibleAsync(store, 3);
         Assert.True(await store.TryAcquireLeaseAsync(Alice, TimeSpan.FromSeconds(30)));
 
         Assert.False(await store.CompleteAsync(Bob, rows[1].Position));
@@ -113,7 +113,7 @@ public abstract partial class OutboxStoreCompliance
     {
         var store = NewStore();
         await InsertAsync(store, Message("t", sequence: 1), Message("t", sequence: 2));
-        var rows = await store.ReadAsync(OutboxPosition.Start, 10);
+        var rows = await ReadVisibleAsync(store, 2);
         Assert.True(await store.TryAcquireLeaseAsync(Alice, TimeSpan.FromSeconds(30)));
 
         Assert.Null(await store.RecordFailureAsync(Bob, rows[0].Position, "nope"));

@@ -69,7 +69,7 @@ public abstract partial class OutboxStoreCompliance : IAsyncLifetime
     protected static HeraldOptions HeraldOptionsFor(string bootstrap, Func<OutboxRelayOptions, OutboxRelayOptions>? relay = null) => new()
     {
         BootstrapServers = bootstrap,
-        OutboxRelay = relay?.Invoke(OutboxRelayOptions.Default with { Owner = $"test-{Guid.NewGuid():N}" }) ?? OutboxRelayOptions.Default with { Owner = $"test-{Guid.NewGuid():N}" },
+        OutboxRelay = relay?.Invoke(OutboxRelayOptions.Default) ?? OutboxRelayOptions.Default,
     };
 
     /// <summary>A relay over <paramref name="store"/>; started unless told otherwise, stopped at the end of the test.</summary>
@@ -126,6 +126,17 @@ public abstract partial class OutboxStoreCompliance : IAsyncLifetime
         }
 
         await transaction.CommitAsync();
+    }
+
+    /// <summary>
+    /// Reads until at least <paramref name="expected"/> committed rows are visible: on PostgreSQL a row becomes
+    /// readable only once every older transaction on the server ended, and other tests run transactions in parallel.
+    /// </summary>
+    protected static async Task<IReadOnlyList<OutboxRecord>> ReadVisibleAsync(IOutboxStore store, int expected, OutboxPosition? after = null, int maxRows = 100)
+    {
+        IReadOnlyList<OutboxRecord> rows = [];
+        await WaitUntilAsync(async () => (rows = await store.ReadAsync(after ?? OutboxPosition.Start, maxRows)).Count >= expected, $"{expected} visible row(s)");
+        return rows;
     }
 
     protected static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)

@@ -104,7 +104,7 @@ public sealed class PostgreSqlOutboxStoreTests : OutboxStoreCompliance
         await store.EnsureCreatedAsync();
         await store.EnsureCreatedAsync();
         await InsertAsync(store, Message("t"));
-        Assert.Single(await store.ReadAsync(OutboxPosition.Start, 10));
+        Assert.Single(await ReadVisibleAsync(store, 1));
         await using var connection = await OpenAsync();
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT count(*) FROM herald.herald_outbox";
