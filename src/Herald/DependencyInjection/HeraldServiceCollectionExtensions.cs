@@ -16,7 +16,8 @@ public static class HeraldServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the publisher (<see cref="IEventPublisher"/>), the contracts and the consumer host; with an outbox store
-    /// (<c>UseSqlite</c>, <c>UsePostgreSql</c>, <c>UseOutbox</c>) also <see cref="IOutbox"/> and the <see cref="OutboxRelay"/>.
+    /// (<c>UseSqlite</c>, <c>UsePostgreSql</c>, <c>UseOutbox</c>) also <see cref="IOutbox"/>, the <see cref="IOutboxStore"/>
+    /// and the <see cref="OutboxRelay"/> (a hosted service).
     /// </summary>
     public static HeraldBuilder AddHerald(this IServiceCollection services, Action<HeraldOptionsBuilder> configure)
     {
@@ -28,6 +29,7 @@ public static class HeraldServiceCollectionExtensions
         services.AddSingleton<IEventPublisher>(sp => sp.GetRequiredService<EventPublisher>());
         if (builder.Options.Outbox is { } outbox)
         {
+            services.AddSingleton(outbox);
             services.AddSingleton(sp => new OutboxRelay(outbox, sp.GetRequiredService<HeraldOptions>(), sp.GetService<ILogger<OutboxRelay>>(), sp.GetService<IMeterFactory>()));
             services.AddSingleton<IOutbox>(sp => new TransactionalOutbox(outbox, sp.GetRequiredService<HeraldOptions>(), sp.GetRequiredService<EventContracts>(), sp.GetRequiredService<OutboxRelay>()));
 
