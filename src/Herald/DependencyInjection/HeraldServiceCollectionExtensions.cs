@@ -77,12 +77,25 @@ public sealed class HeraldBuilder
     /// definition is built here, so a wrong one fails at start-up with <see cref="SagaDefinitionException"/>.
     /// </remarks>
     public HeraldBuilder AddSaga<TSaga>(string topic, string group, Action<Herald.Consuming.ConsumerBuilder>? configure = null)
-        where TSaga : SagaDefinition, new()
+        where TSaga : SagaDefinition, new() =>
+        AddSaga(Services.FirstOrDefault(d => d.ServiceType == typeof(TSaga))?.ImplementationInstance as TSaga ?? new TSaga(), topic, group, configure);
+
+    /// <summary>
+    /// Runs the saga <paramref name="definition"/> — an instance the application built, e.g. with a timeout from its
+    /// configuration — on <paramref name="topic"/> in consumer group <paramref name="group"/>; otherwise as
+    /// <see cref="AddSaga{TSaga}(string, string, Action{Herald.Consuming.ConsumerBuilder}?)"/>.
+    /// </summary>
+    public HeraldBuilder AddSaga<TSaga>(TSaga definition, string topic, string group, Action<Herald.Consuming.ConsumerBuilder>? configure = null)
+        where TSaga : SagaDefinition
     {
+        ArgumentNullException.ThrowIfNull(definition);
         ArgumentException.ThrowIfNullOrEmpty(topic);
         ArgumentException.ThrowIfNullOrEmpty(group);
         var existing = Services.FirstOrDefault(d => d.ServiceType == typeof(TSaga))?.ImplementationInstance as TSaga;
-        var definition = existing ?? new TSaga();
+        if (existing is not null && !ReferenceEquals(existing, definition))
+        {
+            throw new InvalidOperationException($"saga {typeof(TSaga).Name} is already registered with another definition instance; register one instance and reuse it for every topic");
+        }
         _ = definition.Name;
         var registration = new ConsumerRegistration($"saga {definition.Name}", typeof(SagaConsumer<TSaga>), topic, group, definition.EventTypes,
             static (handler, @event, context, cancellationToken) => ((SagaConsumer<TSaga>)handler).HandleAsync(@event, context, cancellationToken))

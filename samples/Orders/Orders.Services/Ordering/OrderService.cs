@@ -30,8 +30,6 @@ public static class OrderService
 
         // History kinds and emission kinds read as words ("compensation"), not enum numbers, in GET /orders/{id}.
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase)));
-        // The saga's definition carries the timeout, so the instance AddSaga uses is registered first.
-        builder.Services.AddSingleton(new OrderSaga(options.SagaTimeout));
         builder.Services.AddHerald(o =>
             {
                 o.UseOrderFlow(options.Common).UseSqlite(connectionString);
@@ -41,7 +39,8 @@ public static class OrderService
                     o.Outbox(r => r with { Backlog = r.Backlog with { MaxRows = rows }, WhenBacklogExceeded = BrokerDownMode.Reject });
                 }
             })
-            .AddSaga<OrderSaga>(options.Common.Topic, options.Common.Group);
+            // The saga's definition carries the timeout from the command line.
+            .AddSaga(new OrderSaga(options.SagaTimeout), options.Common.Topic, options.Common.Group);
 
         await using var app = builder.Build();
         app.MapOrders(connectionString);
