@@ -167,7 +167,7 @@ public sealed class PostgreSqlSagaStore : ISagaStore, IAsyncDisposable
     {
         await using var command = Command(transaction, _sql.FindTimeout, Uuid(token));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadTimeout(reader) : null;
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? SagaRows.Timeout(reader, ReadTime) : null;
     }
 
     public async Task CancelTimeoutAsync(DbTransaction transaction, Guid token, CancellationToken cancellationToken = default)
@@ -192,7 +192,7 @@ public sealed class PostgreSqlSagaStore : ISagaStore, IAsyncDisposable
         var due = new List<SagaTimeoutEntry>();
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            due.Add(ReadTimeout(reader));
+            due.Add(SagaRows.Timeout(reader, ReadTime));
         }
 
         return due;
@@ -244,19 +244,8 @@ public sealed class PostgreSqlSagaStore : ISagaStore, IAsyncDisposable
         return command;
     }
 
-    internal static SagaTimeoutEntry ReadTimeout(NpgsqlDataReader reader) => new(
-        reader.GetGuid(0),
-        reader.GetString(1),
-        reader.GetString(2),
-        reader.GetString(3),
-        reader.GetFieldValue<DateTimeOffset>(4),
-        reader.GetString(5),
-        reader.GetFieldValue<DateTimeOffset>(6),
-        NullableTime(reader, 7),
-        NullableTime(reader, 8),
-        NullableTime(reader, 9),
-        reader.GetInt32(10),
-        NullableString(reader, 11));
+    /// <summary>PostgreSQL keeps times as <c>timestamptz</c>.</summary>
+    internal static DateTimeOffset ReadTime(DbDataReader reader, int ordinal) => reader.GetFieldValue<DateTimeOffset>(ordinal);
 
     internal static DateTimeOffset? NullableTime(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetFieldValue<DateTimeOffset>(ordinal);
 

@@ -1,12 +1,10 @@
-using System.Text.RegularExpressions;
-
 namespace Herald.Inbox;
 
 /// <summary>Settings shared by the inbox stores; change them with <c>with</c>.</summary>
 /// <remarks>
 /// Defaults: no table prefix (tables <c>processed_events</c> and <c>consumer_attempts</c>) and the system clock.
 /// </remarks>
-public sealed partial record InboxOptions
+public sealed record InboxOptions
 {
     /// <summary>The default options.</summary>
     public static InboxOptions Default { get; } = new();
@@ -18,9 +16,7 @@ public sealed partial record InboxOptions
     public string TablePrefix
     {
         get;
-        init => field = IdentifierPrefix().IsMatch(value)
-            ? value
-            : throw new ArgumentException($"'{value}' is not a table prefix: use letters, digits, underscores and at most one dot", nameof(value));
+        init => field = Storage.TablePrefix.Validate(value, nameof(value));
     } = "";
 
     /// <summary>The clock that stamps <c>processed_at</c> and <c>updated_at</c>. Default: <see cref="TimeProvider.System"/>.</summary>
@@ -31,7 +27,4 @@ public sealed partial record InboxOptions
 
     /// <summary>The name of the attempts table, with <see cref="TablePrefix"/>.</summary>
     public string ConsumerAttemptsTable => TablePrefix + "consumer_attempts";
-
-    [GeneratedRegex(@"^([A-Za-z_][A-Za-z0-9_]*\.)?[A-Za-z0-9_]*$")]
-    private static partial Regex IdentifierPrefix();
 }

@@ -1,5 +1,3 @@
-using System.Text.RegularExpressions;
-
 namespace Herald.Outbox;
 
 /// <summary>Settings shared by the outbox stores; change them with <c>with</c>.</summary>
@@ -7,7 +5,7 @@ namespace Herald.Outbox;
 /// Defaults: no table prefix (tables <c>herald_outbox</c>, <c>herald_outbox_dead</c>, <c>herald_outbox_lease</c> and
 /// <c>herald_outbox_cursor</c>) and the system clock.
 /// </remarks>
-public sealed partial record OutboxOptions
+public sealed record OutboxOptions
 {
     /// <summary>The default options.</summary>
     public static OutboxOptions Default { get; } = new();
@@ -19,9 +17,7 @@ public sealed partial record OutboxOptions
     public string TablePrefix
     {
         get;
-        init => field = IdentifierPrefix().IsMatch(value)
-            ? value
-            : throw new ArgumentException($"'{value}' is not a table prefix: use letters, digits, underscores and at most one dot", nameof(value));
+        init => field = Storage.TablePrefix.Validate(value, nameof(value));
     } = "";
 
     /// <summary>
@@ -42,7 +38,4 @@ public sealed partial record OutboxOptions
 
     /// <summary>One cursor row per relay name: the last position it completed.</summary>
     public string CursorTable => TablePrefix + "herald_outbox_cursor";
-
-    [GeneratedRegex(@"^([A-Za-z_][A-Za-z0-9_]*\.)?[A-Za-z0-9_]*$")]
-    private static partial Regex IdentifierPrefix();
 }

@@ -1,10 +1,8 @@
-using System.Text.RegularExpressions;
-
 namespace Herald.Sagas;
 
 /// <summary>Settings shared by the saga stores; change them with <c>with</c>.</summary>
 /// <remarks>Defaults: no table prefix (<c>herald_saga</c>, <c>herald_saga_history</c>, <c>herald_saga_timeout</c>) and the system clock.</remarks>
-public sealed partial record SagaStoreOptions
+public sealed record SagaStoreOptions
 {
     /// <summary>The default options.</summary>
     public static SagaStoreOptions Default { get; } = new();
@@ -16,9 +14,7 @@ public sealed partial record SagaStoreOptions
     public string TablePrefix
     {
         get;
-        init => field = IdentifierPrefix().IsMatch(value)
-            ? value
-            : throw new ArgumentException($"'{value}' is not a table prefix: use letters, digits, underscores and at most one dot", nameof(value));
+        init => field = Storage.TablePrefix.Validate(value, nameof(value));
     } = "";
 
     /// <summary>The clock that stamps rows and decides which timeouts are due. Default: <see cref="TimeProvider.System"/>.</summary>
@@ -35,7 +31,4 @@ public sealed partial record SagaStoreOptions
 
     /// <summary>A name for indexes: the prefix without a schema (PostgreSQL puts an index in its table's schema).</summary>
     internal string IndexPrefix => TablePrefix[(TablePrefix.IndexOf('.', StringComparison.Ordinal) + 1)..];
-
-    [GeneratedRegex(@"^([A-Za-z_][A-Za-z0-9_]*\.)?[A-Za-z0-9_]*$")]
-    private static partial Regex IdentifierPrefix();
 }

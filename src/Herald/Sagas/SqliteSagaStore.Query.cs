@@ -20,7 +20,7 @@ public sealed partial class SqliteSagaStore
         {
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                items.Add(ReadSummary(reader));
+                items.Add(SagaRows.Summary(reader, ReadTime));
             }
         }
 
@@ -49,7 +49,7 @@ public sealed partial class SqliteSagaStore
                 return null;
             }
 
-            summary = ReadSummary(reader);
+            summary = SagaRows.Summary(reader, ReadTime);
             correlationId = NullableString(reader, 9);
             data = reader.GetString(10);
         }
@@ -60,21 +60,7 @@ public sealed partial class SqliteSagaStore
         {
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                history.Add(new SagaHistoryEntry(
-                    reader.GetInt64(0),
-                    Time(reader.GetInt64(1)),
-                    SagaJson.Kind(reader.GetString(2)),
-                    reader.GetString(3),
-                    Guid.Parse(reader.GetString(4)),
-                    NullableString(reader, 5),
-                    NullableString(reader, 6),
-                    reader.IsDBNull(7) ? null : reader.GetInt32(7),
-                    reader.IsDBNull(8) ? null : reader.GetInt64(8),
-                    NullableString(reader, 9),
-                    NullableString(reader, 10),
-                    NullableString(reader, 11),
-                    NullableString(reader, 12),
-                    SagaJson.Emitted(NullableString(reader, 13))));
+                history.Add(SagaRows.History(reader, ReadTime));
             }
         }
 
@@ -84,21 +70,10 @@ public sealed partial class SqliteSagaStore
         {
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                timeouts.Add(ReadTimeout(reader));
+                timeouts.Add(SagaRows.Timeout(reader, ReadTime));
             }
         }
 
         return new SagaInstance(summary, correlationId, data, history, timeouts);
     }
-
-    private static SagaSummary ReadSummary(SqliteDataReader reader) => new(
-        reader.GetString(0),
-        reader.GetString(1),
-        reader.GetString(2),
-        reader.GetInt64(3),
-        Time(reader.GetInt64(4)),
-        Time(reader.GetInt64(5)),
-        NullableTime(reader, 6),
-        NullableTime(reader, 7),
-        SagaJson.Names(NullableString(reader, 8)));
 }

@@ -132,7 +132,7 @@ public sealed partial class SqliteSagaStore : ISagaStore
     {
         await using var command = Command(transaction, _sql.FindTimeout, ("$token", Text(token)));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadTimeout(reader) : null;
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? SagaRows.Timeout(reader, ReadTime) : null;
     }
 
     public Task CancelTimeoutAsync(DbTransaction transaction, Guid token, CancellationToken cancellationToken = default) =>
@@ -153,7 +153,7 @@ public sealed partial class SqliteSagaStore : ISagaStore
         var due = new List<SagaTimeoutEntry>();
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            due.Add(ReadTimeout(reader));
+            due.Add(SagaRows.Timeout(reader, ReadTime));
         }
 
         return due;
@@ -231,25 +231,14 @@ public sealed partial class SqliteSagaStore : ISagaStore
         return command;
     }
 
-    private static SagaTimeoutEntry ReadTimeout(SqliteDataReader reader) => new(
-        Guid.Parse(reader.GetString(0)),
-        reader.GetString(1),
-        reader.GetString(2),
-        reader.GetString(3),
-        Time(reader.GetInt64(4)),
-        reader.GetString(5),
-        Time(reader.GetInt64(6)),
-        NullableTime(reader, 7),
-        NullableTime(reader, 8),
-        NullableTime(reader, 9),
-        reader.GetInt32(10),
-        NullableString(reader, 11));
-
     private static string Text(Guid id) => id.ToString("D");
 
     private static long Millis(DateTimeOffset time) => time.ToUnixTimeMilliseconds();
 
     private static DateTimeOffset Time(long millis) => DateTimeOffset.FromUnixTimeMilliseconds(millis);
+
+    /// <summary>SQLite keeps times as Unix milliseconds.</summary>
+    internal static DateTimeOffset ReadTime(DbDataReader reader, int ordinal) => Time(reader.GetInt64(ordinal));
 
     private static DateTimeOffset? NullableTime(SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : Time(reader.GetInt64(ordinal));
 
