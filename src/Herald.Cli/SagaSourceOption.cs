@@ -41,7 +41,7 @@ internal static partial class SagaSourceOption
 
             if (specs.Find(s => string.Equals(s.Name, spec.Name, StringComparison.OrdinalIgnoreCase)) is { } same)
             {
-                result.AddError($"--sagas: two sources are named '{spec.Name}'; name them apart, e.g. --sagas {spec.Name}-2={spec.Kind}:...");
+                result.AddError($"--sagas: two sources are named '{spec.Name}'; name one of them, e.g. --sagas {spec.Name}-2={spec.Kind}:{(spec.Kind == "sqlite" ? "PATH" : "CONNSTR")}");
                 return [];
             }
 

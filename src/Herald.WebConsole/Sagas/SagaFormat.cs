@@ -72,9 +72,10 @@ internal static class SagaFormat
 
     /// <summary>
     /// What a step changed in the data: each top-level property whose value differs, with its value before and after
-    /// (<c>null</c> for a property that was absent). The whole document as one change when it is not an object.
+    /// (<c>null</c> for a property that was absent). At the start (no data before) the properties set, with a null
+    /// Before. The whole document as one change when it is not an object.
     /// </summary>
-    public static IReadOnlyList<(string Name, string Before, string After)> Changes(string? before, string? after)
+    public static IReadOnlyList<(string Name, string? Before, string After)> Changes(string? before, string? after)
     {
         if (after is null)
         {
@@ -93,12 +94,17 @@ internal static class SagaFormat
             return before == after ? [] : [("(data)", before ?? "null", after)];
         }
 
+        if (before is null && now is JsonObject started)
+        {
+            return [.. started.Where(p => p.Value is not null).Select(p => (p.Key, (string?)null, Compact(p.Value)))];
+        }
+
         if (old is not JsonObject oldObject || now is not JsonObject newObject)
         {
             return JsonNode.DeepEquals(old, now) ? [] : [("(data)", Compact(old), Compact(now))];
         }
 
-        var changes = new List<(string, string, string)>();
+        var changes = new List<(string, string?, string)>();
         foreach (var name in oldObject.Select(p => p.Key).Union(newObject.Select(p => p.Key), StringComparer.Ordinal))
         {
             var was = oldObject.TryGetPropertyValue(name, out var w) ? w : null;

@@ -10,6 +10,11 @@ namespace Herald.WebConsole.Components.Pages;
 /// <c>/sagas/{source}/{type}/{id}</c>: one instance — where it stands, its data, its timeline (event in, state change,
 /// events out per history entry, compensation marked), its forward and compensation steps, and its timeouts.
 /// </summary>
+/// <remarks>
+/// An unknown source or instance, and a source that cannot be read, answer 200 with the reason on the page, as the
+/// schema page does for an unknown subject: static rendering answers a 404 set by a component with an empty body.
+/// <c>/api/v1/sagas/...</c> answers 404 and 503.
+/// </remarks>
 public sealed partial class SagaInstancePage
 {
     private SagaSource? _source;
@@ -50,13 +55,6 @@ public sealed partial class SagaInstancePage
         if (_source is not null)
         {
             _lookup = await Reader.GetAsync(_source, SagaType, SagaId, HttpContext?.RequestAborted ?? CancellationToken.None);
-        }
-
-        // An unknown source or instance is a 404, as in the API; a source that cannot be read answers 200 with the
-        // error on the page (a 5xx would hide it behind the browser's error page).
-        if ((_source is null || _lookup is { Instance: null, Error: null }) && HttpContext is { Response.HasStarted: false })
-        {
-            HttpContext.Response.StatusCode = StatusCodes.Status404NotFound;
         }
     }
 

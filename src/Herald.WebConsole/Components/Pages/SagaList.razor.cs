@@ -80,7 +80,7 @@ public sealed partial class SagaList
             }
             else
             {
-                _problems.Add($"“{StuckFor}” is not a duration ({SagaDuration.Expected}); showing instances stuck for {SagaDuration.Format(DefaultStuckFor)}.");
+                _problems.Add($"“{StuckFor}” is not a duration ({SagaDuration.Expected}); showing instances stuck for {SagaFormat.Age(DefaultStuckFor)}.");
             }
         }
 
