@@ -44,7 +44,7 @@ public sealed class ServeSagasOptionTests
     [InlineData("postgres:Host=db;Password=hunter2;Colour=blue", "--sagas: the value after postgres: is not a PostgreSQL connection string (Couldn't set colour (Parameter 'colour'))")]
     public async Task A_value_that_is_not_a_source_exits_two_with_one_line(string value, string error)
     {
-        var run = await CliRun.RunAsync(["serve", "--sagas", value]);
+        var run = await ServeAsync("--sagas", value);
 
         Assert.True(run.ExitCode == 2, run.ToString());
         Assert.Equal($"error: {error} (see 'herald serve --help')", Assert.Single(run.StderrLines));
@@ -55,10 +55,21 @@ public sealed class ServeSagasOptionTests
     [Fact]
     public async Task Two_sources_with_one_name_exit_two_and_say_how_to_name_them()
     {
-        var run = await CliRun.RunAsync(["serve", "--sagas", "sqlite:a/app.db", "--sagas", "sqlite:b/app.db"]);
+        var run = await ServeAsync("--sagas", "sqlite:a/app.db", "--sagas", "sqlite:b/app.db");
 
         Assert.True(run.ExitCode == 2, run.ToString());
         Assert.Equal("error: --sagas: two sources are named 'app'; name one of them, e.g. --sagas app-2=sqlite:PATH (see 'herald serve --help')", Assert.Single(run.StderrLines));
+    }
+
+    /// <summary>
+    /// Runs <c>herald serve</c> on free ports; should the value be accepted after all, the server stops after 30 s and the
+    /// test fails on the exit code instead of hanging.
+    /// </summary>
+    private static async Task<CliRun> ServeAsync(params string[] args)
+    {
+        using var bounded = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var data = Path.Combine(Path.GetTempPath(), "herald-tests", Guid.NewGuid().ToString("N"));
+        return await CliRun.RunAsync(["serve", "--kafka", "127.0.0.1:0", "--registry", "127.0.0.1:0", "--http", "127.0.0.1:0", "--data", data, .. args], cancellationToken: bounded.Token);
     }
 
     private static HeraldServerOptions Map(params string[] args)
