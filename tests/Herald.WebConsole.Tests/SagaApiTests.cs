@@ -3,7 +3,7 @@ using System.Text.Json;
 
 namespace Herald.WebConsole.Tests;
 
-/// <summary><c>/api/v1/sagas</c> over the saga server's four sources: two filled by a real saga, one without tables, one down.</summary>
+/// <summary><c>/api/v1/sagas</c> over the saga server's sources: two filled by a real saga, two without tables, one missing, one down.</summary>
 public sealed class SagaApiTests
 {
     [Fact]
@@ -49,14 +49,16 @@ public sealed class SagaApiTests
         Assert.Equal(5, all.Body.GetProperty("total").GetInt32());
 
         var sources = all.Body.GetProperty("sources").EnumerateArray().ToDictionary(s => Text(s, "name")!);
-        Assert.Equal(["shop", "billing", "notes", "down"], sources.Keys);
+        Assert.Equal(["shop", "billing", "notes", "ledger", "gone", "down"], sources.Keys);
         Assert.Equal(4, sources["shop"].GetProperty("total").GetInt32());
         Assert.Equal(1, sources["billing"].GetProperty("total").GetInt32());
         Assert.Equal(JsonValueKind.Null, sources["billing"].GetProperty("error").ValueKind);
         Assert.StartsWith("no saga tables here", Text(sources["notes"], "error"), StringComparison.Ordinal);
         Assert.Equal(JsonValueKind.Null, sources["notes"].GetProperty("total").ValueKind);
+        Assert.StartsWith("no saga tables here (42P01: relation \"herald_saga\" does not exist", Text(sources["ledger"], "error"), StringComparison.Ordinal);
+        Assert.Equal("cannot open the database file: it does not exist, or this process may not read it", Text(sources["gone"], "error"));
         Assert.Contains("Connection refused", Text(sources["down"], "error"), StringComparison.Ordinal);
-        Assert.Equal("2 of 4 saga source(s) could not be read; see sources[].error", Text(all.Body, "message"));
+        Assert.Equal("4 of 6 saga source(s) could not be read; see sources[].error", Text(all.Body, "message"));
 
         var merged = (await GetAsync(sagas, "/api/v1/sagas?limit=2&offset=1")).Body;
         Assert.Equal(rows.Skip(1).Take(2).Select(r => r.Item2), Ids(merged));
@@ -112,8 +114,8 @@ public sealed class SagaApiTests
     }
 
     [Theory]
-    [InlineData("/api/v1/sagas?source=nowhere", 404, "no saga source 'nowhere'; the sources are shop, billing, notes, down")]
-    [InlineData("/api/v1/sagas/nowhere/order-fulfilment/x", 404, "no saga source 'nowhere'; the sources are shop, billing, notes, down")]
+    [InlineData("/api/v1/sagas?source=nowhere", 404, "no saga source 'nowhere'; the sources are shop, billing, notes, ledger, gone, down")]
+    [InlineData("/api/v1/sagas/nowhere/order-fulfilment/x", 404, "no saga source 'nowhere'; the sources are shop, billing, notes, ledger, gone, down")]
     [InlineData("/api/v1/sagas/shop/order-fulfilment/nobody", 404, "saga source 'shop' has no order-fulfilment saga 'nobody'")]
     [InlineData("/api/v1/sagas?stuck_for=soon", 400, "stuck_for: 'soon' is not a duration; use a number and a unit, e.g. 30s, 5m, 1h30m or 2d (at most 3650d)")]
     [InlineData("/api/v1/sagas?stuck_for=99999d", 400, "stuck_for: '99999d' is not a duration; use a number and a unit, e.g. 30s, 5m, 1h30m or 2d (at most 3650d)")]

@@ -14,11 +14,12 @@ using Microsoft.Extensions.Logging;
 namespace Herald.WebConsole.Tests;
 
 /// <summary>
-/// A Herald server whose console reads four saga sources, started once for the test run: <c>shop</c> (a SQLite file) and
+/// A Herald server whose console reads six saga sources, started once for the test run: <c>shop</c> (a SQLite file) and
 /// <c>billing</c> (a PostgreSQL database), both filled by running <see cref="ConsoleOrderSaga"/> and its two services
-/// through the SDK against that server — real consumers, the real outbox and relay; <c>notes</c>, a SQLite file with no
-/// saga tables; and <c>down</c>, a PostgreSQL address that refuses connections. The sources are opened by the CLI's own
-/// <c>--sagas</c> parser, read-only.
+/// through the SDK against that server — real consumers, the real outbox and relay; <c>notes</c> (SQLite) and
+/// <c>ledger</c> (PostgreSQL), databases without saga tables; <c>gone</c>, a SQLite file that does not exist; and
+/// <c>down</c>, a PostgreSQL address that refuses connections. The sources are opened by the CLI's own <c>--sagas</c>
+/// parser, read-only.
 /// </summary>
 public sealed class SagaConsole
 {
@@ -77,6 +78,7 @@ public sealed class SagaConsole
         }
 
         var billing = await (await cluster).CreateDatabaseAsync("console_sagas");
+        var ledger = await (await cluster).CreateDatabaseAsync("console_no_sagas");
 
         // Never disposed: the port must stay closed for as long as the shared server runs.
         var closed = new ClosedPort();
@@ -85,6 +87,8 @@ public sealed class SagaConsole
             Open("sqlite:" + shop),
             Open("billing=postgres:" + billing),
             Open("sqlite:" + notes),
+            Open("ledger=postgres:" + ledger),
+            Open("sqlite:" + Path.Combine(folder, "gone.db")),
             Open($"down=postgres:Host=127.0.0.1;Port={closed.Port};Database=down;Username=herald;Timeout=3"),
         ];
         var server = await TestBroker.StartAsync(TestBroker.NewDataDirectory(), o => o with { Console = new ConsoleOptions { Sagas = sources } });

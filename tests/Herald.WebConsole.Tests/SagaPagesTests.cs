@@ -163,8 +163,10 @@ public sealed class SagaPagesTests(ConsoleFixture fixture)
             var page = console.Page;
             await console.GotoAsync("/sagas");
             await Assertions.Expect(page.Locator("[data-testid=source-error][data-source=notes]")).ToContainTextAsync("could not be read: no saga tables here");
+            await Assertions.Expect(page.Locator("[data-testid=source-error][data-source=ledger]")).ToContainTextAsync("could not be read: no saga tables here");
+            await Assertions.Expect(page.Locator("[data-testid=source-error][data-source=gone]")).ToContainTextAsync("cannot open the database file");
             await Assertions.Expect(page.Locator("[data-testid=source-error][data-source=down]")).ToContainTextAsync("Connection refused");
-            await Assertions.Expect(page.Locator("[data-testid=source-error]")).ToHaveCountAsync(2);
+            await Assertions.Expect(page.Locator("[data-testid=source-error]")).ToHaveCountAsync(4);
             await Assertions.Expect(page.Locator("[data-testid=saga-sources] tr[data-source=shop] td").Nth(2)).ToHaveTextAsync("ok");
             await Assertions.Expect(Row(page, sagas.Stuck)).ToHaveCountAsync(1);
 
