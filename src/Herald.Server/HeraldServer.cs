@@ -138,6 +138,7 @@ public sealed class HeraldServer : IAsyncDisposable
             topics = broker.Topics.All.Count,
         }));
         app.MapMonitoring(broker, registry);
+        app.MapSagaApi();
         app.MapHeraldConsole();
 
         try

@@ -3,6 +3,7 @@ using Herald.WebConsole.Audit;
 using Herald.WebConsole.Components;
 using Herald.WebConsole.Groups;
 using Herald.WebConsole.History;
+using Herald.WebConsole.Sagas;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -14,7 +15,7 @@ namespace Herald.WebConsole;
 /// <summary>Registers and maps the console: server-rendered Razor components, vendored assets and the charts' series.</summary>
 public static class ConsoleEndpoints
 {
-    /// <summary>Adds the console's services: Razor components (static server rendering), antiforgery and the history sampler.</summary>
+    /// <summary>Adds the console's services: Razor components (static server rendering), antiforgery, the history sampler and the saga sources' reader.</summary>
     public static IServiceCollection AddHeraldConsole(this IServiceCollection services, ConsoleOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(services);
@@ -25,6 +26,7 @@ public static class ConsoleEndpoints
         services.AddSingleton<ConsoleHistory>();
         services.AddHostedService(sp => sp.GetRequiredService<ConsoleHistory>());
         services.AddConsoleDeadLetters();
+        services.AddSingleton<SagaReader>();
         return services;
     }
 

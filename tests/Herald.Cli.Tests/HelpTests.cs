@@ -5,7 +5,7 @@ public sealed class HelpTests
     public static TheoryData<string, string[]> Commands => new()
     {
         { "", ["serve", "topic", "produce", "consume", "schema", "drill", "dlq", "groups", "lag", "replay", "projections", "cdc", "sagas", "outbox"] },
-        { "serve", ["--data", "--kafka", "--registry", "--http", "--fsync", "--no-auto-create-topics", "--partitions"] },
+        { "serve", ["--data", "--kafka", "--registry", "--http", "--fsync", "--no-auto-create-topics", "--partitions", "--sagas"] },
         { "topic", ["create", "list", "describe"] },
         { "topic create", ["<name>", "--partitions", "--config", "--bootstrap"] },
         { "topic list", ["--json", "--bootstrap"] },

@@ -12,7 +12,7 @@ namespace Herald.WebConsole.Tests;
 [Collection(ConsoleCollection.Name)]
 public sealed class AccessibilityTests(ConsoleFixture fixture) : IAsyncLifetime
 {
-    private static readonly string[] NavLinks = ["/", "/topics", "/groups", "/dlq", "/schemas", "/audit"];
+    private static readonly string[] NavLinks = ["/", "/topics", "/groups", "/dlq", "/schemas", "/sagas", "/audit"];
 
     private readonly string subject = TestBroker.UniqueName("a11y") + "-value";
 
@@ -24,7 +24,7 @@ public sealed class AccessibilityTests(ConsoleFixture fixture) : IAsyncLifetime
 
     public Task DisposeAsync() => Task.CompletedTask;
 
-    private IEnumerable<string> Pages() => ["/", "/schemas", "/schemas/" + Uri.EscapeDataString(subject)];
+    private IEnumerable<string> Pages() => ["/", "/schemas", "/schemas/" + Uri.EscapeDataString(subject), "/sagas"];
 
     [Fact]
     public async Task The_first_tab_focuses_the_skip_link_and_enter_moves_focus_to_main()

@@ -51,10 +51,11 @@ public sealed class ConsolePage : IAsyncDisposable
     /// <summary>
     /// Runs <paramref name="test"/> on a fresh page (own cookies) at 1,280 × 800, or a phone width when <paramref name="phone"/>;
     /// on failure saves a screenshot named <paramref name="name"/>, then checks the page logged no error and saw no 5xx.
+    /// The page opens the fixture's server, or <paramref name="server"/> when given (a server started with other options).
     /// </summary>
-    public static async Task RunAsync(ConsoleFixture fixture, string name, Func<ConsolePage, Task> test, bool phone = false)
+    public static async Task RunAsync(ConsoleFixture fixture, string name, Func<ConsolePage, Task> test, bool phone = false, Uri? server = null)
     {
-        await using var page = await OpenAsync(fixture, name, phone);
+        await using var page = await OpenAsync(fixture, name, phone, server ?? fixture.BaseAddress);
         try
         {
             await test(page);
@@ -68,11 +69,11 @@ public sealed class ConsolePage : IAsyncDisposable
         page.AssertNoProblems();
     }
 
-    private static async Task<ConsolePage> OpenAsync(ConsoleFixture fixture, string name, bool phone)
+    private static async Task<ConsolePage> OpenAsync(ConsoleFixture fixture, string name, bool phone, Uri server)
     {
         var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions
         {
-            BaseURL = fixture.BaseAddress.ToString(),
+            BaseURL = server.ToString(),
             ViewportSize = phone ? new ViewportSize { Width = 390, Height = 844 } : new ViewportSize { Width = 1280, Height = 800 },
         });
         return new ConsolePage(context, await context.NewPageAsync(), name);

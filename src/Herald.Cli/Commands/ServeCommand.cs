@@ -21,6 +21,7 @@ internal sealed class ServeCommand : Command
     private readonly Option<bool> fsync = new("--fsync") { Description = "fsync every append before acknowledging it" };
     private readonly Option<bool> noAutoCreate = new("--no-auto-create-topics") { Description = "Reject produce/fetch for unknown topics instead of creating them" };
     private readonly Option<int> partitions = new Option<int>("--partitions") { Description = "Partitions of an auto-created topic", HelpName = "N", DefaultValueFactory = _ => Defaults.DefaultPartitions }.AtLeast(1);
+    private readonly Option<IReadOnlyList<SagaSourceSpec>> sagas = SagaSourceOption.Create();
     private readonly CliConsole console;
 
     public ServeCommand(CliConsole console)
@@ -34,10 +35,14 @@ internal sealed class ServeCommand : Command
         Options.Add(fsync);
         Options.Add(noAutoCreate);
         Options.Add(partitions);
+        Options.Add(sagas);
         SetAction(RunAsync);
     }
 
-    /// <summary>Maps the parsed options onto the server's options; throws <see cref="CliException"/> for a malformed address.</summary>
+    /// <summary>
+    /// Maps the parsed options onto the server's options; throws <see cref="CliException"/> for a malformed address. The
+    /// saga sources it opens belong to the caller (<see cref="CloseSagaSourcesAsync"/>).
+    /// </summary>
     internal HeraldServerOptions ToServerOptions(ParseResult result)
     {
         return Defaults with
@@ -50,12 +55,37 @@ internal sealed class ServeCommand : Command
             DefaultPartitions = result.GetValue(partitions),
             Log = result.GetValue(fsync) ? new LogOptions { Flush = FlushPolicy.EveryAppend } : Defaults.Log,
             ConfigureLogging = LogToStandardError,
+            Console = Defaults.Console with { Sagas = [.. result.GetValue(sagas)!.Select(s => s.Open())] },
         };
+    }
+
+    /// <summary>Closes the saga stores <see cref="ToServerOptions"/> opened (PostgreSQL data sources hold connections).</summary>
+    internal static async Task CloseSagaSourcesAsync(HeraldServerOptions options)
+    {
+        foreach (var source in options.Console.Sagas)
+        {
+            if (source.Query is IAsyncDisposable disposable)
+            {
+                await disposable.DisposeAsync().ConfigureAwait(false);
+            }
+        }
     }
 
     private async Task<int> RunAsync(ParseResult result, CancellationToken cancellationToken)
     {
         var options = ToServerOptions(result);
+        try
+        {
+            return await RunAsync(options, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await CloseSagaSourcesAsync(options).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<int> RunAsync(HeraldServerOptions options, CancellationToken cancellationToken)
+    {
         EnsureFree(options.KafkaListen, "kafka");
         EnsureFree(options.RegistryListen, "registry");
         EnsureFree(options.HttpListen, "http");
@@ -73,6 +103,12 @@ internal sealed class ServeCommand : Command
         await using (server.ConfigureAwait(false))
         {
             await console.Out.WriteLineAsync($"herald ready: {server.DescribeListeners()}").ConfigureAwait(false);
+            if (options.Console.Sagas.Count > 0)
+            {
+                var sources = options.Console.Sagas.Select(s => $"{s.Name} ({s.Description})");
+                await console.Out.WriteLineAsync($"sagas from: {string.Join(", ", sources)}").ConfigureAwait(false);
+            }
+
             await console.Out.FlushAsync(CancellationToken.None).ConfigureAwait(false);
             try
             {
