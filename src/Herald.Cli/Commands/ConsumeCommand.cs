@@ -104,6 +104,7 @@ internal sealed class ConsumeCommand : Command
 
             if (record is null || record.IsPartitionEOF)
             {
+                clients.ThrowIfAuthenticationFailed();
                 console.Out.Flush();
                 sinceFlush.Restart();
                 if (idleLimit is { } limitIdle && idle.Elapsed >= limitIdle)

@@ -63,6 +63,7 @@ internal sealed class ProduceCommand : Command
             while (producer.Flush(TimeSpan.FromMilliseconds(200)) > 0)
             {
                 cancellationToken.ThrowIfCancellationRequested();
+                clients.ThrowIfAuthenticationFailed();
             }
 
             return count;

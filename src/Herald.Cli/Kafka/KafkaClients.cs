@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net.Sockets;
 using Confluent.Kafka;
 
@@ -13,6 +14,8 @@ internal sealed class KafkaClients
     public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(10);
 
     private const int TimeoutMs = 10_000;
+
+    private static readonly TimeSpan MetadataStep = TimeSpan.FromSeconds(1);
 
     private readonly IReadOnlyDictionary<string, string> _properties;
     private volatile Error? _authenticationError;
@@ -50,13 +53,10 @@ internal sealed class KafkaClients
         {
             return build();
         }
-        catch (ArgumentException e)
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
         {
+            // librdkafka refuses an unknown property or a bad value when the client is created.
             throw CliException.BadInput($"invalid client property: {e.Message}", e);
-        }
-        catch (InvalidOperationException e)
-        {
-            throw CliException.BadInput($"invalid client configuration: {e.Message}", e);
         }
     }
 
@@ -137,13 +137,32 @@ internal sealed class KafkaClients
     /// <summary>Metadata of every topic; a request for all topics never auto-creates one.</summary>
     public Metadata GetMetadata(IAdminClient admin)
     {
-        try
+        // In one-second steps, so a failed login (reported only to the error handler) ends the wait at once
+        // instead of after the whole request timeout.
+        var waited = Stopwatch.StartNew();
+        while (true)
         {
-            return admin.GetMetadata(RequestTimeout);
+            try
+            {
+                return admin.GetMetadata(MetadataStep);
+            }
+            catch (KafkaException e) when (_authenticationError is null && waited.Elapsed + MetadataStep <= RequestTimeout
+                && e.Error.Code is ErrorCode.Local_TimedOut or ErrorCode.Local_Transport or ErrorCode.Local_AllBrokersDown)
+            {
+            }
+            catch (KafkaException e)
+            {
+                throw Describe(e.Error, e);
+            }
         }
-        catch (KafkaException e)
+    }
+
+    /// <summary>Fails with the login error if a client of this command could not authenticate.</summary>
+    public void ThrowIfAuthenticationFailed()
+    {
+        if (_authenticationError is { } error)
         {
-            throw Describe(e.Error, e);
+            throw Describe(error);
         }
     }
 
