@@ -1,4 +1,5 @@
 using Herald.Broker.Log;
+using Herald.Broker.Security;
 
 namespace Herald.Broker;
 
@@ -28,4 +29,7 @@ public sealed record BrokerOptions
 
     /// <summary>The cluster id returned in Metadata; stored in the data folder on first start when null.</summary>
     public string? ClusterId { get; init; }
+
+    /// <summary>SASL on the Kafka listener and the first administrator. Default: off, as Kafka's PLAINTEXT listener.</summary>
+    public AuthenticationOptions Authentication { get; init; } = new();
 }

@@ -2,6 +2,7 @@ using Herald.Broker.Groups;
 using Herald.Broker.Monitoring;
 using Herald.Broker.Network;
 using Herald.Broker.Producers;
+using Herald.Broker.Security;
 using Herald.Broker.Topics;
 using Herald.Protocol;
 using Herald.Protocol.Messages;
@@ -20,6 +21,7 @@ public sealed partial class KafkaBroker : IAsyncDisposable
     public const int NodeId = 0;
 
     private readonly ILogger _logger;
+    private readonly ILogger _securityLogger;
     private readonly Timer _retentionTimer;
     private readonly CancellationTokenSource _stopping = new();
     private int _disposed;
@@ -43,6 +45,8 @@ public sealed partial class KafkaBroker : IAsyncDisposable
             TimeProvider.System);
         ConsumerLag = new ConsumerLagMonitor(Topics, Groups);
         DeadLetters = new DeadLetterMonitor(Topics, loggerFactory.CreateLogger<DeadLetterMonitor>());
+        _securityLogger = loggerFactory.CreateLogger("Herald.Broker.Security");
+        (Credentials, Authenticator) = StartSecurity(options, _securityLogger);
         _retentionTimer = new Timer(_ => RunRetention(), null, options.RetentionCheckInterval, options.RetentionCheckInterval);
     }
 
@@ -64,6 +68,12 @@ public sealed partial class KafkaBroker : IAsyncDisposable
     public BrokerMetrics Metrics { get; } = new();
 
     internal ProducerIdAllocator ProducerIds { get; }
+
+    /// <summary>The users and their SCRAM credentials (kept whether or not SASL is on, so users can be set up first).</summary>
+    internal CredentialStore Credentials { get; }
+
+    /// <summary>Checks logins when SASL is on; null when it is off, so connections skip every SASL check.</summary>
+    internal SaslAuthenticator? Authenticator { get; }
 
     /// <summary>The host and port clients are told to connect to; set once the listener is bound.</summary>
     public (string Host, int Port) AdvertisedListener { get; set; } = ("127.0.0.1", 9092);
@@ -130,6 +140,10 @@ public sealed partial class KafkaBroker : IAsyncDisposable
             DescribeGroupsRequest r => Groups.DescribeGroups(r, v),
             ListGroupsRequest r => Groups.ListGroups(r, v),
             ApiVersionsRequest => ApiVersions(ErrorCode.None),
+            SaslHandshakeRequest => SaslWithoutAuthentication.Handshake,
+            SaslAuthenticateRequest => SaslWithoutAuthentication.Authenticate,
+            DescribeUserScramCredentialsRequest r => DescribeUserScramCredentials(r, context),
+            AlterUserScramCredentialsRequest r => AlterUserScramCredentials(r, context),
             CreateTopicsRequest r => CreateTopics(r, v),
             DeleteTopicsRequest r => DeleteTopics(r, v),
             DeleteRecordsRequest r => DeleteRecords(r),

@@ -17,6 +17,21 @@ internal static class CommonOptions
         DefaultValueFactory = _ => DefaultBootstrap,
     };
 
+    /// <summary>kcat's <c>-X</c>: one librdkafka property per use, applied to every client the command creates.</summary>
+    public static Option<string[]> ClientProperty() => new("-X")
+    {
+        Description = "A librdkafka client property, e.g. -X security.protocol=SASL_PLAINTEXT (repeatable; overrides --client-config)",
+        HelpName = "KEY=VALUE",
+        AllowMultipleArgumentsPerToken = false,
+    };
+
+    /// <summary>Kafka's <c>--command-config</c>: a properties file applied to every client the command creates.</summary>
+    public static Option<FileInfo?> ClientConfig() => new("--client-config")
+    {
+        Description = "A properties file of client settings (security.protocol, sasl.mechanism, sasl.username, ...; sasl.jaas.config is understood)",
+        HelpName = "FILE",
+    };
+
     public static Option<string> Registry() => new("--registry")
     {
         Description = "Schema registry base URL",

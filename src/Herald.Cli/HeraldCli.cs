@@ -33,6 +33,7 @@ internal static class HeraldCli
         root.Subcommands.Add(new CdcCommand(console));
         root.Subcommands.Add(new SagasCommand(console));
         root.Subcommands.Add(new OutboxCommand(console));
+        root.Subcommands.Add(new UsersCommand(console));
         return root;
     }
 

@@ -86,6 +86,7 @@ public sealed class HeraldServer : IAsyncDisposable
                 Log = options.Log,
                 MaxRequestBytes = options.MaxRequestBytes,
                 InitialRebalanceDelayMs = options.InitialRebalanceDelayMs,
+                Authentication = options.Authentication,
             },
             sp.GetRequiredService<ILoggerFactory>()));
         builder.Services.AddSingleton(sp => new SchemaRegistry(
@@ -192,7 +193,7 @@ public sealed class HeraldServer : IAsyncDisposable
 
     /// <summary>A one-line description of every address, for the ready line of <c>herald serve</c>.</summary>
     public string DescribeListeners() =>
-        $"kafka {KafkaBootstrap}, registry {RegistryAddress.ToString().TrimEnd('/')}, http {HttpAddress.ToString().TrimEnd('/')}, data {Path.GetFullPath(Options.DataDirectory)}";
+        $"kafka {KafkaBootstrap}{(Options.Authentication.Enabled ? " (SASL " + string.Join('/', Options.Authentication.Mechanisms) + ")" : string.Empty)}, registry {RegistryAddress.ToString().TrimEnd('/')}, http {HttpAddress.ToString().TrimEnd('/')}, data {Path.GetFullPath(Options.DataDirectory)}";
 
     internal static string ToJson(object value) => JsonSerializer.Serialize(value);
 }

@@ -1,4 +1,5 @@
 using Herald.Broker.Log;
+using Herald.Broker.Security;
 using Microsoft.Extensions.Logging;
 
 namespace Herald.Server;
@@ -32,6 +33,12 @@ public sealed record HeraldServerOptions
 
     /// <summary><c>group.initial.rebalance.delay.ms</c>. Default 3000 as in Kafka; tests lower it.</summary>
     public int InitialRebalanceDelayMs { get; init; } = 3000;
+
+    /// <summary>
+    /// SASL on the Kafka listener (<c>herald serve --auth</c>) and the first administrator (<c>--admin-user</c>).
+    /// Default: off, as Kafka's PLAINTEXT listener; the registry and the console are not covered yet.
+    /// </summary>
+    public AuthenticationOptions Authentication { get; init; } = new();
 
     /// <summary><c>advertised.listeners</c> host: what Metadata tells clients to connect to. Default: the listen host.</summary>
     public string? AdvertisedHost { get; init; }

@@ -38,6 +38,15 @@ public sealed class HeraldOptions
     /// <summary>Per-topic behaviour.</summary>
     public Dictionary<string, TopicOptions> Topics { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// How Herald's clients authenticate and encrypt: <c>security.protocol</c>, <c>sasl.*</c> and <c>ssl.*</c> settings, applied
+    /// to every producer and consumer the SDK creates (the publisher, the consumer host, the outbox relay, and an event
+    /// forwarder registered in the same container). Default empty: plaintext, no login. Set with
+    /// <see cref="HeraldOptionsBuilder.Security"/>.
+    /// </summary>
+    /// <remarks>Applied before <see cref="ConfigureProducer"/> and <see cref="ConfigureConsumer"/>, which can still change it.</remarks>
+    public ClientConfig Security { get; } = new();
+
     /// <summary>Changes to the producer config Herald uses (acks=all and idempotence are already on).</summary>
     public Action<ProducerConfig>? ConfigureProducer { get; set; }
 
@@ -48,6 +57,18 @@ public sealed class HeraldOptions
     public TimeSpan InboxRetention { get; set; } = TimeSpan.FromDays(7);
 
     internal TopicOptions TopicOptionsFor(string topic) => Topics.GetValueOrDefault(topic) ?? TopicOptions.Default;
+
+    /// <summary>Copies <see cref="Security"/> into <paramref name="config"/>.</summary>
+    internal T ApplySecurity<T>(T config)
+        where T : ClientConfig
+    {
+        foreach (var (key, value) in Security)
+        {
+            config.Set(key, value);
+        }
+
+        return config;
+    }
 }
 
 /// <summary>Per-topic publishing rules.</summary>
@@ -130,6 +151,19 @@ public sealed class HeraldOptionsBuilder
     public HeraldOptionsBuilder ConfigureTopic(string topic, Func<TopicOptions, TopicOptions> configure)
     {
         Options.Topics[topic] = configure(Options.TopicOptionsFor(topic));
+        return this;
+    }
+
+    /// <summary>
+    /// Sets how every producer and consumer of the SDK logs in and encrypts, with the same settings as any Confluent.Kafka
+    /// client, e.g. <c>o.Security(c =&gt; { c.SecurityProtocol = SecurityProtocol.SaslPlaintext; c.SaslMechanism =
+    /// SaslMechanism.ScramSha256; c.SaslUsername = "orders"; c.SaslPassword = password; })</c>.
+    /// </summary>
+    /// <remarks>Against <c>herald serve --auth</c> or a Kafka cluster with SASL; see <c>docs/security.md</c>.</remarks>
+    public HeraldOptionsBuilder Security(Action<ClientConfig> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        configure(Options.Security);
         return this;
     }
 

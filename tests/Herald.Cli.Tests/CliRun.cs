@@ -9,11 +9,12 @@ internal sealed record CliRun(int ExitCode, string Stdout, string Stderr)
 
     public string[] StdoutLines => Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
-    public static async Task<CliRun> RunAsync(string[] args, string? stdin = null, CancellationToken cancellationToken = default)
+    /// <param name="environment">The environment variables the command sees; null for the process's own.</param>
+    public static async Task<CliRun> RunAsync(string[] args, string? stdin = null, CancellationToken cancellationToken = default, IReadOnlyDictionary<string, string>? environment = null)
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();
-        var console = new CliConsole(new StringReader(stdin ?? string.Empty), stdout, stderr);
+        var console = new CliConsole(new StringReader(stdin ?? string.Empty), stdout, stderr, Environment: environment);
         var exitCode = await HeraldCli.RunAsync(args, console, cancellationToken);
         return new CliRun(exitCode, stdout.ToString(), stderr.ToString());
     }

@@ -3,14 +3,17 @@ using System.Net.Sockets;
 using Herald.Broker.Log;
 using Herald.Cli.Commands;
 using Herald.Server;
+using Herald.Testing;
 
 namespace Herald.Cli.Tests;
 
 public sealed class ServeOptionsTests
 {
-    private static HeraldServerOptions Map(params string[] args)
+    private static HeraldServerOptions Map(params string[] args) => MapWith(new Dictionary<string, string>(), args);
+
+    private static HeraldServerOptions MapWith(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
-        var command = new ServeCommand(new CliConsole(TextReader.Null, TextWriter.Null, TextWriter.Null));
+        var command = new ServeCommand(new CliConsole(TextReader.Null, TextWriter.Null, TextWriter.Null, Environment: environment));
         var result = command.Parse(args);
         Assert.Empty(result.Errors);
         return command.ToServerOptions(result);
@@ -29,6 +32,38 @@ public sealed class ServeOptionsTests
         Assert.True(options.AutoCreateTopics);
         Assert.Equal(defaults.DefaultPartitions, options.DefaultPartitions);
         Assert.Equal(FlushPolicy.None, options.Log.Flush);
+        Assert.False(options.Authentication.Enabled);
+        Assert.Null(options.Authentication.Administrator);
+    }
+
+    [Fact]
+    public void Auth_options_map_to_the_authentication_options_with_the_password_from_the_environment()
+    {
+        var options = MapWith(
+            new Dictionary<string, string> { ["HERALD_ADMIN_PASSWORD"] = "from-env" },
+            "--auth", "--admin-user", "root", "--session-lifetime", "10m");
+
+        Assert.True(options.Authentication.Enabled);
+        Assert.Equal(new Herald.Broker.Security.AdminUser("root", "from-env"), options.Authentication.Administrator);
+        Assert.Equal(TimeSpan.FromMinutes(10), options.Authentication.SessionLifetime);
+        Assert.DoesNotContain("from-env", options.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Admin_user_without_HERALD_ADMIN_PASSWORD_exits_two_with_one_line_that_says_what_to_set()
+    {
+        // Bounded: were the check missing, serve would start and run until cancelled.
+        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var run = await CliRun.RunAsync(
+            ["serve", "--auth", "--admin-user", "root", "--kafka", "127.0.0.1:0", "--registry", "127.0.0.1:0", "--http", "127.0.0.1:0", "--data", TestBroker.NewDataDirectory()],
+            cancellationToken: bound.Token,
+            environment: new Dictionary<string, string>());
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal(
+            "error: --admin-user root needs the password in the environment variable HERALD_ADMIN_PASSWORD (it is never taken from the command line); set it and run again",
+            Assert.Single(run.StderrLines));
+        Assert.Empty(run.Stdout);
     }
 
     [Fact]

@@ -198,7 +198,7 @@ public abstract partial class ForwardingCompliance
     }
 
     /// <summary>Polls the forwarder's checkpoint row until <paramref name="done"/> holds (bounded so a bug fails instead of hanging).</summary>
-    private static async Task<ProjectionStatus> WaitForCheckpointAsync(EventForwarder forwarder, Func<ProjectionStatus, bool> done)
+    protected static async Task<ProjectionStatus> WaitForCheckpointAsync(EventForwarder forwarder, Func<ProjectionStatus, bool> done)
     {
         var deadline = DateTime.UtcNow.AddSeconds(60);
         var name = forwarder.CheckpointName;

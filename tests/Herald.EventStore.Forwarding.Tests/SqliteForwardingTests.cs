@@ -2,7 +2,10 @@ using Herald.EventStore.Forwarding.Replay;
 using Herald.EventStore.Projections;
 using Herald.EventStore.Sqlite;
 using Herald.Testing;
+using Confluent.Kafka;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace Herald.EventStore.Forwarding.Tests;
 
@@ -46,5 +49,32 @@ public sealed class SqliteForwardingTests : ForwardingCompliance
 
         await Assert.ThrowsAsync<EventStoreException>(() => replayer.ReplayToTopicAsync(new TopicReplayOptions("t", "127.0.0.1:1")));
         Assert.False(File.Exists(missing));
+    }
+
+    [Fact]
+    public async Task A_forwarder_registered_with_AddHerald_logs_in_with_the_sdks_security_settings()
+    {
+        var secure = await SecureTestBroker.Shared;
+        var topic = NewTopic();
+        await AppendAsync("secure-1", 3);
+        var services = new ServiceCollection().AddLogging().AddSingleton(Store);
+        services.AddHerald(o => o.Bootstrap(secure.KafkaBootstrap).Security(c =>
+        {
+            c.SecurityProtocol = SecurityProtocol.SaslPlaintext;
+            c.SaslMechanism = SaslMechanism.ScramSha512;
+            c.SaslUsername = SecureTestBroker.AdminUser;
+            c.SaslPassword = SecureTestBroker.AdminPassword;
+        }));
+        services.AddEventForwarder(new EventForwarderOptions(topic, secure.KafkaBootstrap) { PollInterval = TimeSpan.FromMilliseconds(20), DeliveryTimeout = TimeSpan.FromSeconds(5) });
+        await using var provider = services.BuildServiceProvider();
+        var hosted = provider.GetServices<IHostedService>().OfType<EventForwarderHostedService>().Single();
+
+        await hosted.StartAsync(CancellationToken.None);
+        var head = await Store.GetHeadPositionAsync();
+        var status = await WaitForCheckpointAsync(hosted.Forwarder, s => s.Position == head || s.Error is not null);
+        await hosted.StopAsync(CancellationToken.None);
+
+        Assert.Null(status.Error);
+        Assert.Equal(3, secure.Broker.Topics.Find(topic)!.Partitions.Sum(p => p.LogEndOffset));
     }
 }

@@ -3,6 +3,7 @@ using System.Buffers.Binary;
 using System.Diagnostics;
 using System.IO.Pipelines;
 using System.Net;
+using Herald.Broker.Security;
 using Herald.Protocol;
 using Herald.Protocol.Messages;
 using Microsoft.AspNetCore.Connections;
@@ -17,9 +18,11 @@ namespace Herald.Broker.Network;
 /// <remarks>
 /// Requests are handled strictly in order, as Kafka does (it mutes a connection while a request is in
 /// flight); clients pipeline up to <c>max.in.flight</c> requests, which wait in the socket buffer.
-/// A frame that breaks the protocol closes only this connection.
+/// A frame that breaks the protocol closes only this connection. With SASL on, each connection carries a
+/// <see cref="SaslSession"/> (see <c>KafkaConnectionHandler.Sasl.cs</c>); with it off there is none, and the only cost
+/// per request is a null check.
 /// </remarks>
-public sealed class KafkaConnectionHandler : ConnectionHandler
+public sealed partial class KafkaConnectionHandler : ConnectionHandler
 {
     private readonly KafkaBroker _broker;
     private readonly ILogger _logger;
@@ -35,6 +38,7 @@ public sealed class KafkaConnectionHandler : ConnectionHandler
         var input = connection.Transport.Input;
         var output = connection.Transport.Output;
         var clientHost = (connection.RemoteEndPoint as IPEndPoint)?.Address.ToString() ?? "unknown";
+        var sasl = _broker.Authenticator?.StartSession(clientHost);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(connection.ConnectionClosed, _broker.Stopping);
         var cancellation = linked.Token;
         byte[]? frame = null;
@@ -58,10 +62,11 @@ public sealed class KafkaConnectionHandler : ConnectionHandler
                         }
 
                         frameSize = ReadFrameSize(buffer);
-                        if (frameSize < 8 || frameSize > _broker.Options.MaxRequestBytes)
+                        if (sasl is null ? frameSize < 8 || frameSize > _broker.Options.MaxRequestBytes : !FrameSizeFits(sasl, frameSize))
                         {
-                            throw new KafkaProtocolException(
-                                $"frame of {frameSize} bytes is outside 8..{_broker.Options.MaxRequestBytes} (socket.request.max.bytes)");
+                            throw new KafkaProtocolException(sasl is null
+                                ? $"frame of {frameSize} bytes is outside 8..{_broker.Options.MaxRequestBytes} (socket.request.max.bytes)"
+                                : DescribeBadFrameSize(sasl, frameSize));
                         }
 
                         // Copy as bytes arrive instead of buffering a whole frame in the pipe: big produce
@@ -82,7 +87,7 @@ public sealed class KafkaConnectionHandler : ConnectionHandler
 
                     try
                     {
-                        wrote |= await ProcessFrameAsync(frame.AsMemory(0, frameSize), output, clientHost, cancellation).ConfigureAwait(false);
+                        wrote |= await ProcessFrameAsync(frame.AsMemory(0, frameSize), output, clientHost, sasl, cancellation).ConfigureAwait(false);
                     }
                     finally
                     {
@@ -109,6 +114,11 @@ public sealed class KafkaConnectionHandler : ConnectionHandler
                     break;
                 }
             }
+        }
+        catch (AuthenticationFailedException ex)
+        {
+            // Already logged, with the user and the reason, where it failed.
+            _logger.LogDebug("Closing connection from {Host}: {Reason}", clientHost, ex.Message);
         }
         catch (KafkaProtocolException ex)
         {
@@ -143,14 +153,32 @@ public sealed class KafkaConnectionHandler : ConnectionHandler
     }
 
     /// <summary>Handles one request frame; returns whether a response was written.</summary>
-    private async ValueTask<bool> ProcessFrameAsync(ReadOnlyMemory<byte> frame, PipeWriter output, string clientHost, CancellationToken cancellation)
+    private async ValueTask<bool> ProcessFrameAsync(ReadOnlyMemory<byte> frame, PipeWriter output, string clientHost, SaslSession? sasl, CancellationToken cancellation)
     {
-        var (context, request) = Decode(frame, clientHost, cancellation);
+        if (sasl is { ExpectsRawToken: true })
+        {
+            return await ProcessRawTokenAsync(sasl, frame, output, cancellation).ConfigureAwait(false);
+        }
+
+        var (context, request) = Decode(frame, clientHost, sasl, cancellation);
         if (request is null)
         {
             // ApiVersions in a version we do not know: answer in v0 with the versions we do know (KIP-511).
             Write(output, context.CorrelationId, 0, 0, KafkaBroker.ApiVersions(ErrorCode.UnsupportedVersion));
             return true;
+        }
+
+        if (sasl is not null)
+        {
+            if (request is SaslHandshakeRequest or SaslAuthenticateRequest)
+            {
+                return await ProcessSaslRequestAsync(sasl, context, request, output).ConfigureAwait(false);
+            }
+
+            if (!sasl.Permits(context.ApiKey))
+            {
+                throw new KafkaProtocolException(sasl.DescribeRefusal(context.ApiKey));
+            }
         }
 
         try
@@ -172,7 +200,7 @@ public sealed class KafkaConnectionHandler : ConnectionHandler
         }
     }
 
-    private static (RequestContext Context, IRequestMessage? Request) Decode(ReadOnlyMemory<byte> frame, string clientHost, CancellationToken cancellation)
+    private static (RequestContext Context, IRequestMessage? Request) Decode(ReadOnlyMemory<byte> frame, string clientHost, SaslSession? sasl, CancellationToken cancellation)
     {
         var reader = new KafkaReader(frame);
         short apiKey = reader.ReadInt16();
@@ -187,6 +215,8 @@ public sealed class KafkaConnectionHandler : ConnectionHandler
             ClientId = clientId,
             ClientHost = clientHost,
             Cancellation = cancellation,
+            User = sasl?.User,
+            IsSuperUser = sasl?.IsSuperUser == true,
         };
 
         if (!SupportedApis.IsSupported(apiKey, version))

@@ -17,6 +17,12 @@ public sealed class RequestContext
 
     public CancellationToken Cancellation { get; init; }
 
+    /// <summary>The SASL user the connection authenticated as; null when authentication is off.</summary>
+    public string? User { get; init; }
+
+    /// <summary>Whether <see cref="User"/> is a super user (an administrator), who may manage other users.</summary>
+    public bool IsSuperUser { get; init; }
+
     /// <summary>Keeps <paramref name="resource"/> (e.g. pooled fetch buffers) alive until the response is written.</summary>
     public void ReleaseAfterResponse(IDisposable resource) => (_releaseAfterResponse ??= []).Add(resource);
 

@@ -7,6 +7,8 @@ namespace Herald.Broker.Network;
 /// Produce starts at 3 and Fetch at 4 so clients always use record batch v2 (headers, idempotence).
 /// Fetch stops at 12: v13+ names topics by id only. ConsumerGroupHeartbeat (KIP-848) and the transaction
 /// APIs are not advertised: clients fall back to the classic group protocol and refuse transactions clearly.
+/// SaslHandshake stays at 0–1 and SaslAuthenticate is always listed: librdkafka uses SaslAuthenticate only when both are
+/// advertised, and older releases insist on Handshake v0 being in range (librdkafka#4983).
 /// </remarks>
 public static class SupportedApis
 {
@@ -25,6 +27,7 @@ public static class SupportedApis
         (SyncGroupRequest.ApiKey, 0, 5),
         (DescribeGroupsRequest.ApiKey, 0, 5),
         (ListGroupsRequest.ApiKey, 0, 5),
+        (SaslHandshakeRequest.ApiKey, 0, 1),
         (ApiVersionsRequest.ApiKey, 0, 3),
         (CreateTopicsRequest.ApiKey, 0, 7),
         (DeleteTopicsRequest.ApiKey, 0, 6),
@@ -33,10 +36,13 @@ public static class SupportedApis
         (OffsetForLeaderEpochRequest.ApiKey, 2, 4),
         (DescribeConfigsRequest.ApiKey, 0, 4),
         (AlterConfigsRequest.ApiKey, 0, 2),
+        (SaslAuthenticateRequest.ApiKey, 0, 2),
         (CreatePartitionsRequest.ApiKey, 0, 3),
         (DeleteGroupsRequest.ApiKey, 0, 2),
         (IncrementalAlterConfigsRequest.ApiKey, 0, 1),
         (OffsetDeleteRequest.ApiKey, 0, 0),
+        (DescribeUserScramCredentialsRequest.ApiKey, 0, 0),
+        (AlterUserScramCredentialsRequest.ApiKey, 0, 0),
         (DescribeClusterRequest.ApiKey, 0, 1),
     ];
 

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Herald.Cdc.Connector;
 using Herald.Cdc.Serialization;
 using Herald.Cdc.Transforms;
+using Herald.Cli.Kafka;
 
 namespace Herald.Cli.Commands;
 
@@ -30,7 +31,7 @@ internal sealed partial class CdcCommand : Command
         var postgres = Postgres();
         var tables = new Option<string>("--tables") { Description = "Tables to capture, comma-separated schema.table", HelpName = "TABLES", Required = true };
         var prefix = new Option<string>("--prefix") { Description = "Topic prefix (Debezium topic.prefix): topics are PREFIX.schema.table", HelpName = "PREFIX", Required = true };
-        var bootstrap = CommonOptions.Bootstrap();
+        var broker = new BrokerConnectionOptions();
         var slot = new Option<string?>("--slot") { Description = "Replication slot (default herald_PREFIX)", HelpName = "NAME" };
         var publication = new Option<string?>("--publication") { Description = "Publication (default: the slot name)", HelpName = "NAME" };
         var schemas = new Option<bool>("--schemas") { Description = "Write the JSON converter's inline schemas (schemas.enable=true)" };
@@ -43,8 +44,9 @@ internal sealed partial class CdcCommand : Command
         };
         var command = new Command("run", "Stream changes of the tables to PREFIX.schema.table until Ctrl-C or SIGTERM")
         {
-            postgres, tables, prefix, bootstrap, slot, publication, schemas, noSnapshot, unwrap, unwrapConfig,
+            postgres, tables, prefix, slot, publication, schemas, noSnapshot, unwrap, unwrapConfig,
         };
+        broker.AddTo(command);
         command.SetAction(async (result, cancellationToken) =>
         {
             var tableList = result.GetValue(tables)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -53,12 +55,14 @@ internal sealed partial class CdcCommand : Command
                 throw CliException.BadInput("--tables is empty: name at least one table, e.g. --tables public.orders");
             }
 
+            var clients = broker.CreateClients(result);
             var options = new CdcConnectorOptions
             {
                 ConnectionString = result.GetValue(postgres)!,
                 Tables = tableList,
                 TopicPrefix = result.GetValue(prefix)!,
-                BootstrapServers = string.Join(',', Endpoint.ParseList(result.GetValue(bootstrap)!, "--bootstrap")),
+                BootstrapServers = string.Join(',', Endpoint.ParseList(clients.Bootstrap, "--bootstrap")),
+                ConfigureProducer = config => clients.Apply(config),
                 SlotName = result.GetValue(slot),
                 PublicationName = result.GetValue(publication),
                 InitialSnapshot = !result.GetValue(noSnapshot),

@@ -18,7 +18,7 @@ internal sealed class ConsumeCommand : Command
     private readonly Option<double> timeout = new Option<double>("--timeout") { Description = "Stop after SECONDS without a record (default: run until Ctrl-C)", HelpName = "SECONDS" }.Positive();
     private readonly Option<bool> printKey = new("--print-key") { Description = "Print key<TAB>value" };
     private readonly Option<bool> json = CommonOptions.Json("One JSON object per record: topic, partition, offset, key, value, timestamp, headers");
-    private readonly Option<string> bootstrap = CommonOptions.Bootstrap();
+    private readonly BrokerConnectionOptions broker = new();
     private readonly CliConsole console;
 
     public ConsumeCommand(CliConsole console)
@@ -32,7 +32,7 @@ internal sealed class ConsumeCommand : Command
         Options.Add(timeout);
         Options.Add(printKey);
         Options.Add(json);
-        Options.Add(bootstrap);
+        broker.AddTo(this);
         SetAction(RunAsync);
     }
 
@@ -40,7 +40,7 @@ internal sealed class ConsumeCommand : Command
     {
         var name = result.GetValue(topic)!;
         var groupId = result.GetValue(group);
-        var clients = new KafkaClients(result.GetValue(bootstrap)!);
+        var clients = broker.CreateClients(result);
         await clients.EnsureReachableAsync(cancellationToken).ConfigureAwait(false);
 
         TopicMetadata metadata;
@@ -104,6 +104,7 @@ internal sealed class ConsumeCommand : Command
 
             if (record is null || record.IsPartitionEOF)
             {
+                clients.ThrowIfAuthenticationFailed();
                 console.Out.Flush();
                 sinceFlush.Restart();
                 if (idleLimit is { } limitIdle && idle.Elapsed >= limitIdle)

@@ -12,18 +12,19 @@ internal sealed partial class DlqCommand
     {
         var selection = new SelectionOptions("redrive");
         var json = CommonOptions.Json("Print what was redriven and skipped as JSON on stdout");
-        var bootstrap = CommonOptions.Bootstrap();
+        var broker = new BrokerConnectionOptions();
         var command = new Command(
             "redrive",
             "Re-publish dead letters to their original topic (acks=all) and record who, when and why on herald.audit; never the same dead letter twice")
         {
-            selection.Topic, selection.Offset, selection.Partition, selection.All, selection.Reason, json, bootstrap,
+            selection.Topic, selection.Offset, selection.Partition, selection.All, selection.Reason, json,
         };
+        broker.AddTo(command);
         command.SetAction(async (result, cancellationToken) =>
         {
             var (why, single) = selection.Validate(result);
             var dlqTopic = DeadLetterTopic.Resolve(result.GetValue(selection.Topic)!);
-            var clients = new KafkaClients(result.GetValue(bootstrap)!);
+            var clients = broker.CreateClients(result);
             await clients.EnsureReachableAsync(cancellationToken).ConfigureAwait(false);
             var outcome = await Task.Run(
                 () => Redrive(clients, dlqTopic, single, why, cancellationToken),

@@ -30,12 +30,13 @@ internal sealed partial class DlqCommand : Command
         var topic = new Argument<string>("topic") { Description = TopicDescription };
         var limit = new Option<int>("--limit", "-n") { Description = "Show at most N dead letters (by partition, then offset)", HelpName = "N" }.AtLeast(1);
         var json = CommonOptions.Json("One JSON array of dead letters on stdout (never the payload)");
-        var bootstrap = CommonOptions.Bootstrap();
-        var command = new Command("list", "List a topic's dead letters: why they failed and where they came from, never their payload") { topic, limit, json, bootstrap };
+        var broker = new BrokerConnectionOptions();
+        var command = new Command("list", "List a topic's dead letters: why they failed and where they came from, never their payload") { topic, limit, json };
+        broker.AddTo(command);
         command.SetAction(async (result, cancellationToken) =>
         {
             var dlqTopic = DeadLetterTopic.Resolve(result.GetValue(topic)!);
-            var clients = new KafkaClients(result.GetValue(bootstrap)!);
+            var clients = broker.CreateClients(result);
             await clients.EnsureReachableAsync(cancellationToken).ConfigureAwait(false);
             var read = await Task.Run(
                 () =>
@@ -114,8 +115,8 @@ internal sealed partial class DlqCommand : Command
         var offset = new Argument<long>("offset") { Description = "Offset of the dead letter in its dead-letter topic" };
         var partition = new Option<int>("--partition", "-p") { Description = "Partition of the dead-letter topic", HelpName = "P", DefaultValueFactory = _ => 0 }.AtLeast(0);
         var json = CommonOptions.Json("The dead letter as one JSON object on stdout, payload included");
-        var bootstrap = CommonOptions.Bootstrap();
-        var command = new Command("show", "Show one dead letter in full: its dead-letter headers, other headers, key and payload") { topic, offset, partition, json, bootstrap };
+        var broker = new BrokerConnectionOptions();
+        var command = new Command("show", "Show one dead letter in full: its dead-letter headers, other headers, key and payload") { topic, offset, partition, json };
         offset.Validators.Add(argument =>
         {
             if (argument.Tokens.Count > 0 && long.TryParse(argument.Tokens[^1].Value, CultureInfo.InvariantCulture, out var value) && value < 0)
@@ -123,10 +124,11 @@ internal sealed partial class DlqCommand : Command
                 argument.AddError($"offset must be at least 0, got {value}");
             }
         });
+        broker.AddTo(command);
         command.SetAction(async (result, cancellationToken) =>
         {
             var dlqTopic = DeadLetterTopic.Resolve(result.GetValue(topic)!);
-            var clients = new KafkaClients(result.GetValue(bootstrap)!);
+            var clients = broker.CreateClients(result);
             await clients.EnsureReachableAsync(cancellationToken).ConfigureAwait(false);
             var (letter, status) = await Task.Run(
                 () =>

@@ -10,12 +10,13 @@ internal sealed partial class GroupsCommand
     {
         var group = new Argument<string>("group") { Description = "Consumer group id" };
         var json = CommonOptions.Json("Print {\"group\", \"deleted\"} on stdout");
-        var bootstrap = CommonOptions.Bootstrap();
-        var command = new Command("delete", "Delete an idle consumer group and its committed offsets") { group, json, bootstrap };
+        var broker = new BrokerConnectionOptions();
+        var command = new Command("delete", "Delete an idle consumer group and its committed offsets") { group, json };
+        broker.AddTo(command);
         command.SetAction(async (result, cancellationToken) =>
         {
             var groupId = result.GetValue(group)!;
-            var clients = new KafkaClients(result.GetValue(bootstrap)!);
+            var clients = broker.CreateClients(result);
             await clients.EnsureReachableAsync(cancellationToken).ConfigureAwait(false);
             using (var admin = clients.CreateAdmin())
             {

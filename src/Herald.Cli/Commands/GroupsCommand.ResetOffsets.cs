@@ -23,12 +23,12 @@ internal sealed partial class GroupsCommand
         var shiftBy = new Option<long?>("--shift-by") { Description = "Move the committed offset by N (negative re-reads), kept within the log", HelpName = "N" };
         var execute = new Option<bool>("--execute") { Description = "Apply the plan (without it: a dry run that only prints it)" };
         var json = CommonOptions.Json("The plan as one JSON object on stdout");
-        var bootstrap = CommonOptions.Bootstrap();
+        var broker = new BrokerConnectionOptions();
         var command = new Command(
             "reset-offsets",
             "Move an idle group's committed offsets on a topic; prints the plan, and changes nothing without --execute")
         {
-            group, topic, toEarliest, toLatest, toDatetime, shiftBy, execute, json, bootstrap,
+            group, topic, toEarliest, toLatest, toDatetime, shiftBy, execute, json,
         };
         toDatetime.Validators.Add(result =>
         {
@@ -47,6 +47,7 @@ internal sealed partial class GroupsCommand
                     : "give only one of --to-earliest, --to-latest, --to-datetime, --shift-by");
             }
         });
+        broker.AddTo(command);
         command.SetAction(async (result, cancellationToken) =>
         {
             OffsetResetTarget target = result.GetValue(toEarliest) ? new OffsetResetTarget.Earliest()
@@ -56,7 +57,7 @@ internal sealed partial class GroupsCommand
             var groupId = result.GetValue(group)!;
             var topicName = result.GetValue(topic)!;
             var apply = result.GetValue(execute);
-            var clients = new KafkaClients(result.GetValue(bootstrap)!);
+            var clients = broker.CreateClients(result);
             await clients.EnsureReachableAsync(cancellationToken).ConfigureAwait(false);
 
             var plan = await ResetAsync(clients, groupId, topicName, target, apply, cancellationToken).ConfigureAwait(false);

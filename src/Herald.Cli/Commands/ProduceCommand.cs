@@ -12,7 +12,7 @@ internal sealed class ProduceCommand : Command
     private readonly Option<int> partition = new Option<int>("--partition", "-p") { Description = "Write every record to this partition (default: by key)", HelpName = "N" }.AtLeast(0);
     private readonly Option<string> acks = new("--acks") { Description = "Acknowledgements to wait for", DefaultValueFactory = _ => "all" };
     private readonly Option<bool> json = CommonOptions.Json("Print the summary as JSON on stdout");
-    private readonly Option<string> bootstrap = CommonOptions.Bootstrap();
+    private readonly BrokerConnectionOptions broker = new();
     private readonly CliConsole console;
 
     public ProduceCommand(CliConsole console)
@@ -32,7 +32,7 @@ internal sealed class ProduceCommand : Command
         Options.Add(partition);
         Options.Add(acks);
         Options.Add(json);
-        Options.Add(bootstrap);
+        broker.AddTo(this);
         SetAction(RunAsync);
     }
 
@@ -41,7 +41,7 @@ internal sealed class ProduceCommand : Command
         var name = result.GetValue(topic)!;
         var separator = result.GetValue(keySeparator);
         var target = result.GetExplicitValue(partition);
-        var clients = new KafkaClients(result.GetValue(bootstrap)!);
+        var clients = broker.CreateClients(result);
         await clients.EnsureReachableAsync(cancellationToken).ConfigureAwait(false);
 
         var acknowledgements = result.GetValue(acks) switch { "0" => Acks.None, "1" => Acks.Leader, _ => Acks.All };
@@ -63,6 +63,7 @@ internal sealed class ProduceCommand : Command
             while (producer.Flush(TimeSpan.FromMilliseconds(200)) > 0)
             {
                 cancellationToken.ThrowIfCancellationRequested();
+                clients.ThrowIfAuthenticationFailed();
             }
 
             return count;

@@ -22,7 +22,7 @@ internal sealed class ReplayCommand : Command
     private readonly Option<string[]> type = new("--type") { Description = "Only events of this type (repeat for several)", HelpName = "TYPE", AllowMultipleArgumentsPerToken = false };
     private readonly Option<bool> execute = new("--execute") { Description = "Publish; without it the replay is a dry run that only reports what it would publish" };
     private readonly Option<bool> json = CommonOptions.Json("The summary as one JSON object on stdout");
-    private readonly Option<string> bootstrap = CommonOptions.Bootstrap();
+    private readonly BrokerConnectionOptions broker = new();
 
     public ReplayCommand(CliConsole console)
         : base("replay", "Re-publish a range of an event store's global feed to a topic (read-only; a dry run unless --execute)")
@@ -37,14 +37,19 @@ internal sealed class ReplayCommand : Command
         Options.Add(type);
         Options.Add(execute);
         Options.Add(json);
-        Options.Add(bootstrap);
+        broker.AddTo(this);
         SetAction(RunAsync);
     }
 
     private async Task<int> RunAsync(ParseResult result, CancellationToken cancellationToken)
     {
         var range = Range(result);
-        var target = new TopicReplayOptions(result.GetValue(topic)!, result.GetValue(bootstrap)!) { Execute = result.GetValue(execute) };
+        var clients = broker.CreateClients(result);
+        var target = new TopicReplayOptions(result.GetValue(topic)!, clients.Bootstrap)
+        {
+            Execute = result.GetValue(execute),
+            ConfigureProducer = config => clients.Apply(config),
+        };
         await using var replayer = store.Replayer(result);
         var head = await store.ProbeAsync(result, replayer.Source, cancellationToken).ConfigureAwait(false);
         if (target.Execute)

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Net;
 using System.Net.Sockets;
 using Herald.Broker.Log;
+using Herald.Broker.Security;
 using Herald.Server;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -22,7 +23,18 @@ internal sealed class ServeCommand : Command
     private readonly Option<bool> noAutoCreate = new("--no-auto-create-topics") { Description = "Reject produce/fetch for unknown topics instead of creating them" };
     private readonly Option<int> partitions = new Option<int>("--partitions") { Description = "Partitions of an auto-created topic", HelpName = "N", DefaultValueFactory = _ => Defaults.DefaultPartitions }.AtLeast(1);
     private readonly Option<IReadOnlyList<SagaSourceSpec>> sagas = SagaSourceOption.Create();
+    private readonly Option<bool> auth = new("--auth") { Description = "Require SASL (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512) on the Kafka listener" };
+    private readonly Option<string?> adminUser = new("--admin-user")
+    {
+        Description = $"Create or update this administrator (a super user); the password is read from {AdminPasswordVariable}",
+        HelpName = "NAME",
+    };
+
+    private readonly Option<TimeSpan?> sessionLifetime = DurationOption.Create("--session-lifetime", "With --auth, how long a login lasts before the client must re-authenticate (KIP-368); default: forever");
     private readonly CliConsole console;
+
+    /// <summary>The environment variable <c>--admin-user</c>'s password comes from: never the command line, where <c>ps</c> and shell history would show it.</summary>
+    public const string AdminPasswordVariable = "HERALD_ADMIN_PASSWORD";
 
     public ServeCommand(CliConsole console)
         : base("serve", "Run the Herald broker, schema registry and HTTP endpoints in this process")
@@ -36,6 +48,9 @@ internal sealed class ServeCommand : Command
         Options.Add(noAutoCreate);
         Options.Add(partitions);
         Options.Add(sagas);
+        Options.Add(auth);
+        Options.Add(adminUser);
+        Options.Add(sessionLifetime);
         SetAction(RunAsync);
     }
 
@@ -54,6 +69,12 @@ internal sealed class ServeCommand : Command
             AutoCreateTopics = !result.GetValue(noAutoCreate),
             DefaultPartitions = result.GetValue(partitions),
             Log = result.GetValue(fsync) ? new LogOptions { Flush = FlushPolicy.EveryAppend } : Defaults.Log,
+            Authentication = Defaults.Authentication with
+            {
+                Enabled = result.GetValue(auth),
+                Administrator = Administrator(result.GetValue(adminUser)),
+                SessionLifetime = result.GetValue(sessionLifetime) ?? Defaults.Authentication.SessionLifetime,
+            },
             ConfigureLogging = LogToStandardError,
             Console = Defaults.Console with { Sagas = [.. result.GetValue(sagas)!.Select(s => s.Open())] },
         };
@@ -69,6 +90,28 @@ internal sealed class ServeCommand : Command
                 await disposable.DisposeAsync().ConfigureAwait(false);
             }
         }
+    }
+
+    private AdminUser? Administrator(string? name)
+    {
+        if (name is null)
+        {
+            return null;
+        }
+
+        if (name.Length == 0)
+        {
+            throw CliException.BadInput("--admin-user needs a user name");
+        }
+
+        var password = console.GetEnvironmentVariable(AdminPasswordVariable);
+        if (string.IsNullOrEmpty(password))
+        {
+            throw CliException.BadInput(
+                $"--admin-user {name} needs the password in the environment variable {AdminPasswordVariable} (it is never taken from the command line); set it and run again");
+        }
+
+        return new AdminUser(name, password);
     }
 
     private async Task<int> RunAsync(ParseResult result, CancellationToken cancellationToken)

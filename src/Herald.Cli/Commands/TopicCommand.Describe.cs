@@ -13,11 +13,12 @@ internal sealed partial class TopicCommand
     {
         var name = new Argument<string>("name") { Description = "Topic name" };
         var json = CommonOptions.Json();
-        var bootstrap = CommonOptions.Bootstrap();
-        var command = new Command("describe", "Show a topic's partitions, leaders, watermarks and configs") { name, json, bootstrap };
+        var broker = new BrokerConnectionOptions();
+        var command = new Command("describe", "Show a topic's partitions, leaders, watermarks and configs") { name, json };
+        broker.AddTo(command);
         command.SetAction(async (result, cancellationToken) =>
         {
-            var clients = new KafkaClients(result.GetValue(bootstrap)!);
+            var clients = broker.CreateClients(result);
             await clients.EnsureReachableAsync(cancellationToken).ConfigureAwait(false);
             var description = await DescribeAsync(clients, result.GetValue(name)!, cancellationToken).ConfigureAwait(false);
             if (result.GetValue(json))

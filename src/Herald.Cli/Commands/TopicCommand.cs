@@ -33,12 +33,13 @@ internal sealed partial class TopicCommand : Command
             }
         });
         partitions.AtLeast(1);
-        var bootstrap = CommonOptions.Bootstrap();
-        var command = new Command("create", "Create a topic") { name, partitions, configs, bootstrap };
+        var broker = new BrokerConnectionOptions();
+        var command = new Command("create", "Create a topic") { name, partitions, configs };
+        broker.AddTo(command);
         command.SetAction(async (result, cancellationToken) =>
         {
             var topic = result.GetValue(name)!;
-            var clients = new KafkaClients(result.GetValue(bootstrap)!);
+            var clients = broker.CreateClients(result);
             await clients.EnsureReachableAsync(cancellationToken).ConfigureAwait(false);
             var specification = new TopicSpecification
             {
@@ -75,11 +76,12 @@ internal sealed partial class TopicCommand : Command
     private Command CreateListCommand()
     {
         var json = CommonOptions.Json();
-        var bootstrap = CommonOptions.Bootstrap();
-        var command = new Command("list", "List topics") { json, bootstrap };
+        var broker = new BrokerConnectionOptions();
+        var command = new Command("list", "List topics") { json };
+        broker.AddTo(command);
         command.SetAction(async (result, cancellationToken) =>
         {
-            var clients = new KafkaClients(result.GetValue(bootstrap)!);
+            var clients = broker.CreateClients(result);
             await clients.EnsureReachableAsync(cancellationToken).ConfigureAwait(false);
             using var admin = clients.CreateAdmin();
             var topics = clients.GetMetadata(admin).Topics

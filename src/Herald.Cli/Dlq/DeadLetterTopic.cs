@@ -162,10 +162,9 @@ internal static class DeadLetterTopic
     }
 
     /// <summary>A producer of raw bytes that waits for every in-sync replica and keeps records in order (one request in flight).</summary>
-    public static IProducer<byte[], byte[]> CreateProducer(KafkaClients clients) =>
-        new ProducerBuilder<byte[], byte[]>(new ProducerConfig
+    public static IProducer<byte[], byte[]> CreateProducer(KafkaClients clients) => KafkaClients.Build(() =>
+        new ProducerBuilder<byte[], byte[]>(clients.Apply(new ProducerConfig
         {
-            BootstrapServers = clients.Bootstrap,
             Acks = Acks.All,
             SocketTimeoutMs = TimeoutMs,
             SocketConnectionSetupTimeoutMs = TimeoutMs,
@@ -173,25 +172,24 @@ internal static class DeadLetterTopic
             TopicMetadataPropagationMaxMs = TimeoutMs / 2,
             EnableIdempotence = false,
             MaxInFlight = 1,
-        })
+        }))
         .SetLogHandler(static (_, _) => { })
-        .SetErrorHandler(static (_, _) => { })
-        .Build();
+        .SetErrorHandler((_, error) => clients.Observe(error))
+        .Build());
 
-    private static IConsumer<byte[], byte[]> CreateConsumer(KafkaClients clients) =>
-        new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig
+    private static IConsumer<byte[], byte[]> CreateConsumer(KafkaClients clients) => KafkaClients.Build(() =>
+        new ConsumerBuilder<byte[], byte[]>(clients.Apply(new ConsumerConfig
         {
-            BootstrapServers = clients.Bootstrap,
             GroupId = $"herald-cli-{Guid.NewGuid():N}",
             EnableAutoCommit = false,
             AutoOffsetReset = AutoOffsetReset.Earliest,
             EnablePartitionEof = true,
             SocketTimeoutMs = TimeoutMs,
             SocketConnectionSetupTimeoutMs = TimeoutMs,
-        })
+        }))
         .SetLogHandler(static (_, _) => { })
-        .SetErrorHandler(static (_, _) => { })
-        .Build();
+        .SetErrorHandler((_, error) => clients.Observe(error))
+        .Build());
 
     private static WatermarkOffsets QueryWatermarks(IConsumer<byte[], byte[]> consumer, KafkaClients clients, string topic, int partition)
     {

@@ -37,6 +37,8 @@ public static partial class ApiMessages
         42 => new DeleteGroupsRequest(),
         44 => new IncrementalAlterConfigsRequest(),
         47 => new OffsetDeleteRequest(),
+        50 => new DescribeUserScramCredentialsRequest(),
+        51 => new AlterUserScramCredentialsRequest(),
         60 => new DescribeClusterRequest(),
         _ => null,
     };
@@ -71,6 +73,8 @@ public static partial class ApiMessages
         42 => (DeleteGroupsRequest.LowestVersion, DeleteGroupsRequest.HighestVersion),
         44 => (IncrementalAlterConfigsRequest.LowestVersion, IncrementalAlterConfigsRequest.HighestVersion),
         47 => (OffsetDeleteRequest.LowestVersion, OffsetDeleteRequest.HighestVersion),
+        50 => (DescribeUserScramCredentialsRequest.LowestVersion, DescribeUserScramCredentialsRequest.HighestVersion),
+        51 => (AlterUserScramCredentialsRequest.LowestVersion, AlterUserScramCredentialsRequest.HighestVersion),
         60 => (DescribeClusterRequest.LowestVersion, DescribeClusterRequest.HighestVersion),
         _ => (-1, -1),
     };
@@ -105,6 +109,8 @@ public static partial class ApiMessages
         42 => DeleteGroupsRequest.IsFlexible(version),
         44 => IncrementalAlterConfigsRequest.IsFlexible(version),
         47 => OffsetDeleteRequest.IsFlexible(version),
+        50 => DescribeUserScramCredentialsRequest.IsFlexible(version),
+        51 => AlterUserScramCredentialsRequest.IsFlexible(version),
         60 => DescribeClusterRequest.IsFlexible(version),
         _ => false,
     };

@@ -72,6 +72,7 @@ public sealed partial class ConsumerHost : BackgroundService
             EnableAutoOffsetStore = false,
             AutoOffsetReset = AutoOffsetReset.Earliest,
         };
+        _options.ApplySecurity(config);
         _options.ConfigureConsumer?.Invoke(config);
         using var consumer = new ConsumerBuilder<string?, byte[]>(config)
             .SetPartitionsRevokedHandler((c, _) => CommitStored(c, registration))

@@ -389,6 +389,7 @@ public sealed partial class OutboxRelay : BackgroundService
             MessageTimeoutMs = 0,
             ReconnectBackoffMaxMs = 1000,
         };
+        _heraldOptions.ApplySecurity(config);
         _heraldOptions.ConfigureProducer?.Invoke(config);
         Options.ConfigureProducer?.Invoke(config);
         return _producer = new ProducerBuilder<string?, byte[]>(config).Build();

@@ -35,6 +35,7 @@ public sealed class EventPublisher : IEventPublisher, IDisposable
             EnableIdempotence = true,
             LingerMs = 5,
         };
+        options.ApplySecurity(config);
         options.ConfigureProducer?.Invoke(config);
         _producer = new ProducerBuilder<string?, byte[]>(config).Build();
     }

@@ -1,5 +1,4 @@
 using Herald.Testing;
-using System.Diagnostics;
 using System.Text.Json;
 using Herald.Broker.Tests.Infrastructure;
 
@@ -8,59 +7,14 @@ namespace Herald.Broker.Tests.Compatibility;
 /// <summary>kafkajs 2.x with its default settings: non-flexible protocol versions, its own group client.</summary>
 public sealed class KafkaJsTests
 {
-    private static readonly string ScriptDirectory = Path.Combine(AppContext.BaseDirectory, "KafkaJs");
-    private static readonly Lazy<Task> Install = new(InstallAsync);
-
-    private static async Task InstallAsync()
-    {
-        if (Directory.Exists(Path.Combine(ScriptDirectory, "node_modules", "kafkajs")))
-        {
-            return;
-        }
-
-        var (exit, output) = await RunAsync("npm", ["ci", "--no-audit", "--no-fund"], TimeSpan.FromMinutes(3));
-        Assert.True(exit == 0, $"npm ci failed in {ScriptDirectory}:\n{output}");
-    }
-
-    private static async Task<(int Exit, string Output)> RunAsync(string file, string[] arguments, TimeSpan timeout)
-    {
-        var start = new ProcessStartInfo(file)
-        {
-            WorkingDirectory = ScriptDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"cannot start {file}");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(timeout);
-        try
-        {
-            await process.WaitForExitAsync(cts.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{file} {string.Join(' ', arguments)} did not finish in {timeout}: {await stderr}");
-        }
-
-        return (process.ExitCode, (await stdout) + (await stderr));
-    }
-
     [Fact]
     public async Task Kafkajs_creates_produces_consumes_in_a_group_and_commits()
     {
-        await Install.Value;
         var server = await TestBroker.Shared;
         var topic = TestBroker.UniqueName("kafkajs");
         var group = TestBroker.UniqueName("kafkajs-group");
 
-        var (exit, output) = await RunAsync("node", ["roundtrip.mjs", server.KafkaBootstrap, topic, group, "60"], TimeSpan.FromMinutes(2));
+        var (exit, output) = await KafkaJs.RunScriptAsync("roundtrip.mjs", [server.KafkaBootstrap, topic, group, "60"], TimeSpan.FromMinutes(2));
         Assert.True(exit == 0, $"kafkajs script failed:\n{output}");
         Assert.DoesNotContain("\"level\":\"ERROR\"", output);
 

@@ -6,11 +6,18 @@ namespace Herald.Broker.Tests.Infrastructure;
 /// <summary>Real Confluent.Kafka (librdkafka) clients with default settings, pointed at a test broker.</summary>
 public static class Clients
 {
-    public static IProducer<string?, string> Producer(string bootstrap, Action<ProducerConfig>? configure = null)
+    /// <param name="onError">Receives the client's errors (a failed login is reported only there); null keeps librdkafka's default.</param>
+    public static IProducer<string?, string> Producer(string bootstrap, Action<ProducerConfig>? configure = null, Action<Error>? onError = null)
     {
         var config = new ProducerConfig { BootstrapServers = bootstrap };
         configure?.Invoke(config);
-        return new ProducerBuilder<string?, string>(config).Build();
+        var builder = new ProducerBuilder<string?, string>(config);
+        if (onError is not null)
+        {
+            builder.SetErrorHandler((_, error) => onError(error));
+        }
+
+        return builder.Build();
     }
 
     public static IConsumer<string?, string> Consumer(string bootstrap, string group, Action<ConsumerConfig>? configure = null)
@@ -25,8 +32,21 @@ public static class Clients
         return new ConsumerBuilder<string?, string>(config).Build();
     }
 
-    public static IAdminClient Admin(string bootstrap) =>
-        new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrap }).Build();
+    public static IAdminClient Admin(string bootstrap, Action<AdminClientConfig>? configure = null)
+    {
+        var config = new AdminClientConfig { BootstrapServers = bootstrap };
+        configure?.Invoke(config);
+        return new AdminClientBuilder(config).Build();
+    }
+
+    /// <summary>Logs in with SASL <paramref name="mechanism"/> (<c>PLAIN</c>, <c>SCRAM-SHA-256</c>, ...) over plaintext, as any librdkafka client would.</summary>
+    public static void Login(ClientConfig config, string mechanism, string user, string password)
+    {
+        config.SecurityProtocol = SecurityProtocol.SaslPlaintext;
+        config.Set("sasl.mechanisms", mechanism);
+        config.SaslUsername = user;
+        config.SaslPassword = password;
+    }
 
     public static async Task CreateTopicAsync(string bootstrap, string topic, int partitions, Dictionary<string, string>? configs = null)
     {

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Herald.Consuming;
 using Herald.Publishing;
 using Herald.Testing;
@@ -96,28 +95,5 @@ public sealed class SdkHost : IAsyncDisposable
     {
         await _host.StopAsync();
         _host.Dispose();
-    }
-}
-
-/// <summary>Keeps every formatted log message (with exception text) so tests can look for leaks.</summary>
-public sealed class CapturingLoggerProvider : ILoggerProvider
-{
-    public ConcurrentQueue<string> Lines { get; } = new();
-
-    public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
-
-    public void Dispose()
-    {
-    }
-
-    private sealed class Logger(CapturingLoggerProvider owner, string category) : ILogger
-    {
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            owner.Lines.Enqueue($"{logLevel} {category}: {formatter(state, exception)} {exception}");
     }
 }
