@@ -30,11 +30,17 @@ public sealed record OutboxBenchOptions
     /// <summary>Partitions of every topic the rig creates for the relay and the direct publish.</summary>
     public int Partitions { get; init; } = 4;
 
+    /// <summary>Events published directly and relayed, untimed, before each database's throughput rows.</summary>
+    public int WarmupEvents { get; init; } = 20_000;
+
     /// <summary>Publishes in flight at once in the direct-publish baseline.</summary>
     public int PublishWindow { get; init; } = 10_000;
 
     /// <summary>The relay's <c>BatchSize</c>; null keeps the relay's default.</summary>
     public int? RelayBatch { get; init; }
+
+    /// <summary>Batch sizes of the relay-round breakdown; empty: no breakdown.</summary>
+    public IReadOnlyList<int> BreakdownBatches { get; init; } = [];
 
     /// <summary>Events per second of the latency run.</summary>
     public int Rate { get; init; } = 1000;
@@ -90,8 +96,11 @@ public sealed record OutboxBenchOptions
           --keys N                distinct partition keys (default 1000)
           --payload BYTES         JSON payload size (default 200)
           --partitions N          partitions of each topic (default 4)
+          --warmup-events N       untimed direct publish and relay drain before each database (default 20000)
           --publish-window N      EventPublisher.PublishAsync calls in flight in the baseline (default 10000)
           --relay-batch N         the relay's BatchSize (default: the relay's own default)
+          --breakdown LIST        also time the relay's round phase by phase (read, produce, acknowledgements,
+                                  complete) at these batch sizes, e.g. 500,2000 (default: no breakdown)
 
         Commit -> consumer latency, per database:
           --rate N                events per second, one per transaction (default 1000)
@@ -135,8 +144,10 @@ public sealed record OutboxBenchOptions
                 "--keys" => options with { Keys = Number() },
                 "--payload" => options with { PayloadBytes = Number() },
                 "--partitions" => options with { Partitions = Number() },
+                "--warmup-events" => options with { WarmupEvents = Number() },
                 "--publish-window" => options with { PublishWindow = Number() },
                 "--relay-batch" => options with { RelayBatch = Number() },
+                "--breakdown" => options with { BreakdownBatches = [.. Value().Split(',').Select(b => Positive(b.Trim(), "--breakdown"))] },
                 "--rate" => options with { Rate = Number() },
                 "--seconds" => options with { Seconds = Number() },
                 "--orders" => options with { Orders = Number() },

@@ -7,6 +7,7 @@ namespace Herald.Benchmarks.Outbox;
 internal sealed record OutboxBenchResults(
     string Environment,
     IReadOnlyList<ThroughputRow> Throughput,
+    IReadOnlyList<BreakdownRow> Breakdown,
     IReadOnlyList<LatencyRow> Latency,
     SagaResult? Sagas,
     IReadOnlyList<string> Loads);
@@ -24,6 +25,11 @@ internal static class OutboxBenchReport
         if (results.Throughput.Count > 0)
         {
             Throughput(md, options, results.Throughput);
+        }
+
+        if (results.Breakdown.Count > 0)
+        {
+            Breakdown(md, results.Breakdown);
         }
 
         if (results.Latency.Count > 0)
@@ -75,6 +81,20 @@ internal static class OutboxBenchReport
                 var ratio = row.DeliveredRate / baseline.DeliveredRate;
                 md.AppendLine(Inv, $"- {row.Database}, {row.Scenario}: {row.DeliveredRate:N0}/s against {baseline.DeliveredRate:N0}/s = {ratio:P0}: {(ratio >= 0.5 ? "met" : "**not met**")}");
             }
+        }
+
+        md.AppendLine();
+    }
+
+    private static void Breakdown(StringBuilder md, IReadOnlyList<BreakdownRow> rows)
+    {
+        md.AppendLine("The relay's round phase by phase (read a batch, produce it, wait for every acknowledgement, complete it), µs per row:");
+        md.AppendLine();
+        md.AppendLine("| Database | Batch | Rows | Rows/s | read | produce | until acknowledged | complete | total |");
+        md.AppendLine("|---|--:|--:|--:|--:|--:|--:|--:|--:|");
+        foreach (var row in rows)
+        {
+            md.AppendLine(Inv, $"| {row.Database} | {row.Batch:N0} | {row.Rows:N0} | {row.Rows / row.Total.TotalSeconds:N0} | {row.Us(row.Read):0.0} | {row.Us(row.Produce):0.0} | {row.Us(row.Acknowledged):0.0} | {row.Us(row.Complete):0.0} | {row.Us(row.Total):0.0} |");
         }
 
         md.AppendLine();

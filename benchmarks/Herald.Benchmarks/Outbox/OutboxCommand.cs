@@ -106,6 +106,7 @@ public static class OutboxCommand
         var loads = new List<string>();
         var throughput = new List<ThroughputRow>();
         var latency = new List<LatencyRow>();
+        var breakdown = new List<BreakdownRow>();
         Task<BenchDatabase> NewDatabase(BenchDatabaseKind kind, CancellationToken token) => BenchDatabase.CreateAsync(kind, scratch, Cluster, token);
         if (options.RunThroughput)
         {
@@ -113,6 +114,13 @@ public static class OutboxCommand
             {
                 loads.Add($"throughput {kind}: {LoadAverage()}");
                 throughput.AddRange(await RelayThroughput.RunAsync(rig, token => NewDatabase(kind, token), cancellationToken).ConfigureAwait(false));
+                foreach (var batch in options.BreakdownBatches)
+                {
+                    await using var database = await NewDatabase(kind, cancellationToken).ConfigureAwait(false);
+                    var row = await RelayBreakdown.RunAsync(rig, database, options.Events, batch, cancellationToken).ConfigureAwait(false);
+                    breakdown.Add(row);
+                    Log($"{row.Database}: breakdown at batch {batch}: {row.Rows / row.Total.TotalSeconds:N0} rows/s; µs/row read {row.Us(row.Read):0.0}, produce {row.Us(row.Produce):0.0}, acknowledged {row.Us(row.Acknowledged):0.0}, complete {row.Us(row.Complete):0.0}");
+                }
             }
         }
 
@@ -141,7 +149,7 @@ public static class OutboxCommand
         }
 
         loads.Add($"end: {LoadAverage()}");
-        return OutboxBenchReport.Markdown(options, new OutboxBenchResults(environment, throughput, latency, sagas, loads));
+        return OutboxBenchReport.Markdown(options, new OutboxBenchResults(environment, throughput, breakdown, latency, sagas, loads));
     }
 
     private static async Task<string> DescribeAsync(OutboxBenchOptions options, PostgresCluster? cluster, ReadingFactory readings)

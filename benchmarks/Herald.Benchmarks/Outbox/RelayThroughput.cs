@@ -29,6 +29,16 @@ internal static class RelayThroughput
     public static async Task<IReadOnlyList<ThroughputRow>> RunAsync(RelayRig rig, Func<CancellationToken, Task<BenchDatabase>> newDatabase, CancellationToken cancellationToken)
     {
         var options = rig.Options;
+
+        // Untimed first: the direct publish and a relay drain on this database, so neither side is measured while the
+        // JIT is still compiling its path (a cold direct publish of 100,000 events ran at less than half its warm rate).
+        OutboxCommand.Log($"warm-up: {options.WarmupEvents:N0} events published directly and through a relay");
+        await DirectPublishAsync(rig, options.WarmupEvents, cancellationToken).ConfigureAwait(false);
+        await using (var database = await newDatabase(cancellationToken).ConfigureAwait(false))
+        {
+            await BacklogAsync(rig, database, options.WarmupEvents, options.TransactionRows, cancellationToken).ConfigureAwait(false);
+        }
+
         var rows = new List<ThroughputRow>
         {
             await DirectPublishAsync(rig, options.Events, cancellationToken).ConfigureAwait(false),
