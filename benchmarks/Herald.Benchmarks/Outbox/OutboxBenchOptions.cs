@@ -30,6 +30,9 @@ public sealed record OutboxBenchOptions
     /// <summary>Partitions of every topic the rig creates for the relay and the direct publish.</summary>
     public int Partitions { get; init; } = 4;
 
+    /// <summary>Rounds of direct publish and backlog drain (alternating); the table shows the median round of each.</summary>
+    public int Rounds { get; init; } = 3;
+
     /// <summary>Events published directly and relayed, untimed, before each database's throughput rows.</summary>
     public int WarmupEvents { get; init; } = 20_000;
 
@@ -47,6 +50,9 @@ public sealed record OutboxBenchOptions
 
     /// <summary>Measured seconds of the latency run (one more second of warm-up comes first).</summary>
     public int Seconds { get; init; } = 10;
+
+    /// <summary>How long each latency transaction stays open after its enqueue before it commits (an application's further work).</summary>
+    public int HoldMilliseconds { get; init; }
 
     /// <summary>Orders placed in the saga run (after the warm-up orders).</summary>
     public int Orders { get; init; } = 2000;
@@ -72,6 +78,9 @@ public sealed record OutboxBenchOptions
     /// <summary>Run the saga part.</summary>
     public bool RunSagas { get; init; } = true;
 
+    /// <summary>Server settings for a private PostgreSQL cluster instead of the shared one (diagnostics, e.g. <c>log_autovacuum_min_duration=0</c>).</summary>
+    public IReadOnlyList<string> PostgresSettings { get; init; } = [];
+
     /// <summary>How the broker runs.</summary>
     public HeraldMode Herald { get; init; } = HeraldMode.Process;
 
@@ -96,6 +105,7 @@ public sealed record OutboxBenchOptions
           --keys N                distinct partition keys (default 1000)
           --payload BYTES         JSON payload size (default 200)
           --partitions N          partitions of each topic (default 4)
+          --rounds N              rounds of direct publish and backlog drain, alternating; the median is shown (default 3)
           --warmup-events N       untimed direct publish and relay drain before each database (default 20000)
           --publish-window N      EventPublisher.PublishAsync calls in flight in the baseline (default 10000)
           --relay-batch N         the relay's BatchSize (default: the relay's own default)
@@ -105,6 +115,8 @@ public sealed record OutboxBenchOptions
         Commit -> consumer latency, per database:
           --rate N                events per second, one per transaction (default 1000)
           --seconds N             measured seconds, after one second of warm-up (default 10)
+          --hold-ms MS            each transaction stays open MS ms after its enqueue before it commits, as an
+                                  application that does more work after it enqueued (default 0)
 
         Saga throughput (the Orders sample: three `herald drill service` processes):
           --orders N              orders placed and measured (default 2000)
@@ -115,6 +127,9 @@ public sealed record OutboxBenchOptions
         Selection and set-up:
           --databases LIST        sqlite, postgres or both (default sqlite,postgres)
           --only LIST             any of throughput, latency, sagas (default: all three)
+          --pg-setting NAME=VALUE a server setting for a private PostgreSQL cluster started for this run instead of
+                                  the shared one; repeatable (e.g. log_autovacuum_min_duration=0: the latency part then
+                                  prints the server's log lines about autovacuum and lock waits of its run)
           --herald-process        the broker as `herald serve` built in Release (default)
           --herald-in-process     the broker inside the rig's process
           --no-build              do not build src/Herald.Cli in Release first
@@ -144,18 +159,21 @@ public sealed record OutboxBenchOptions
                 "--keys" => options with { Keys = Number() },
                 "--payload" => options with { PayloadBytes = Number() },
                 "--partitions" => options with { Partitions = Number() },
+                "--rounds" => options with { Rounds = Number() },
                 "--warmup-events" => options with { WarmupEvents = Number() },
                 "--publish-window" => options with { PublishWindow = Number() },
                 "--relay-batch" => options with { RelayBatch = Number() },
                 "--breakdown" => options with { BreakdownBatches = [.. Value().Split(',').Select(b => Positive(b.Trim(), "--breakdown"))] },
                 "--rate" => options with { Rate = Number() },
                 "--seconds" => options with { Seconds = Number() },
+                "--hold-ms" => options with { HoldMilliseconds = Number() },
                 "--orders" => options with { Orders = Number() },
                 "--saga-warmup" => options with { SagaWarmup = Number() },
                 "--clients" => options with { Clients = Number() },
                 "--payments-postgres" => options with { PaymentsPostgres = true },
                 "--databases" => options with { Databases = ParseDatabases(Value()) },
                 "--only" => Only(options, Value()),
+                "--pg-setting" => options with { PostgresSettings = [.. options.PostgresSettings, Value()] },
                 "--herald-process" => options with { Herald = HeraldMode.Process },
                 "--herald-in-process" => options with { Herald = HeraldMode.InProcess },
                 "--no-build" => options with { NoBuild = true },

@@ -92,7 +92,10 @@ public static class OutboxCommand
         var scratch = Scratch.CreateDirectory("herald-outbox-bench-");
         var usesPostgres = ((options.RunThroughput || options.RunLatency) && options.Databases.Contains(BenchDatabaseKind.PostgreSql))
             || (options.RunSagas && options.PaymentsPostgres);
-        var cluster = usesPostgres ? await PostgresCluster.Shared.ConfigureAwait(false) : null;
+        var cluster = !usesPostgres ? null
+            : options.PostgresSettings.Count > 0 ? await PostgresCluster.StartAsync([.. options.PostgresSettings]).ConfigureAwait(false)
+            : await PostgresCluster.Shared.ConfigureAwait(false);
+        await using var ownCluster = options.PostgresSettings.Count > 0 ? cluster : null;
         Task<PostgresCluster> Cluster() => Task.FromResult(cluster ?? throw new InvalidOperationException("PostgreSQL was not started"));
 
         await using var broker = options.Herald == HeraldMode.Process
@@ -130,7 +133,9 @@ public static class OutboxCommand
             {
                 loads.Add($"latency {kind}: {LoadAverage()}");
                 await using var database = await NewDatabase(kind, cancellationToken).ConfigureAwait(false);
+                var serverLog = kind == BenchDatabaseKind.PostgreSql && options.PostgresSettings.Count > 0 ? await PostgresLog.OpenAsync(cluster!).ConfigureAwait(false) : null;
                 var row = await RelayLatency.RunAsync(rig, database, cancellationToken).ConfigureAwait(false);
+                serverLog?.LogNewLines();
                 latency.Add(row);
                 Log($"{row.Database}: latency at {row.Rate:N0}/s over {row.Events:N0} events: p50 {LatencyRow.At(row.ToConsumer, 0.5):0.0} ms, p99 {LatencyRow.At(row.ToConsumer, 0.99):0.0} ms, max {row.ToConsumer[^1]:0.0} ms");
             }

@@ -29,9 +29,11 @@ internal static class RelayLatency
         var options = rig.Options;
         var topic = await rig.CreateTopicAsync("latency").ConfigureAwait(false);
         var sdk = rig.SdkOptions(topic);
-        var relay = RelayRig.Relay(database.Outbox, sdk);
+        // The relay and the writer use the store through a stopwatch: slow calls are printed with the slow events.
+        var store = new TimedOutboxStore(database.Outbox, TimeSpan.FromMilliseconds(10));
+        var relay = RelayRig.Relay(store, sdk);
         await relay.StartAsync(cancellationToken).ConfigureAwait(false);
-        var outbox = rig.Outbox(database.Outbox, sdk, relay);
+        var outbox = rig.Outbox(store, sdk, relay);
 
         // One second at the same rate first: JIT, pools and the consumer's first fetches settle (not measured).
         var warmup = options.Rate;
@@ -68,6 +70,11 @@ internal static class RelayLatency
             {
                 await using var transaction = await database.BeginAsync(connection, cancellationToken).ConfigureAwait(false);
                 await outbox.EnqueueAsync(rig.Readings.Create(sequence), transaction, cancellationToken: cancellationToken).ConfigureAwait(false);
+                if (options.HoldMilliseconds > 0)
+                {
+                    await Task.Delay(options.HoldMilliseconds, cancellationToken).ConfigureAwait(false);
+                }
+
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
                 committedAt[sequence] = Stopwatch.GetTimestamp();
             }
@@ -126,12 +133,63 @@ internal static class RelayLatency
 
         double Milliseconds(long from, long to) => Stopwatch.GetElapsedTime(from, to).TotalMilliseconds;
         var measured = Enumerable.Range(warmup + 1, total - warmup).ToArray();
+        LogSlowBursts(database.Name, measured, committedAt, receivedAt, completedAt, store);
         return new LatencyRow(
             database.Name,
             measured.Length,
             sent,
             [.. measured.Select(i => Milliseconds(committedAt[i], receivedAt[i])).Order()],
             [.. measured.Select(i => Milliseconds(committedAt[i], completedAt[i])).Order()]);
+    }
+
+    /// <summary>
+    /// Prints the events over 20 ms grouped in bursts (consecutive slow events), with when they were committed and the
+    /// relay-side part: where a tail comes from, and whether it lines up with something else on the machine.
+    /// </summary>
+    private static void LogSlowBursts(string database, int[] measured, long[] committedAt, long[] receivedAt, long[] completedAt, TimedOutboxStore store)
+    {
+        const double Slow = 20;
+        var origin = committedAt[measured[0]];
+        var bursts = new List<(int First, int Last, double Max, double RelayMax)>();
+        foreach (var i in measured)
+        {
+            var latency = Stopwatch.GetElapsedTime(committedAt[i], receivedAt[i]).TotalMilliseconds;
+            if (latency <= Slow)
+            {
+                continue;
+            }
+
+            var relay = Stopwatch.GetElapsedTime(committedAt[i], completedAt[i]).TotalMilliseconds;
+            if (bursts.Count > 0 && bursts[^1].Last >= i - 3)
+            {
+                var b = bursts[^1];
+                bursts[^1] = (b.First, i, Math.Max(b.Max, latency), Math.Max(b.RelayMax, relay));
+            }
+            else
+            {
+                bursts.Add((i, i, latency, relay));
+            }
+        }
+
+        if (bursts.Count == 0)
+        {
+            OutboxCommand.Log($"{database}: no event over {Slow} ms");
+            return;
+        }
+
+        OutboxCommand.Log($"{database}: {bursts.Sum(b => b.Last - b.First + 1)} events over {Slow} ms in {bursts.Count} bursts (commit time since the first measured commit, events, worst ms, worst commit → relay completed ms):");
+        foreach (var (first, last, max, relayMax) in bursts.OrderByDescending(b => b.Max).Take(12).OrderBy(b => b.First))
+        {
+            OutboxCommand.Log($"  +{Stopwatch.GetElapsedTime(origin, committedAt[first]).TotalSeconds:0.000} s: {last - first + 1} events, worst {max:0.0} ms, relay side {relayMax:0.0} ms");
+        }
+
+        var shift = Stopwatch.GetElapsedTime(origin, store.Origin);
+        var calls = store.SlowCalls.Where(c => c.At + shift >= TimeSpan.Zero).ToList();
+        OutboxCommand.Log($"{database}: {calls.Count} store calls of 10 ms or more during the measured run" + (calls.Count == 0 ? "" : " (started at, call, took; the slowest 15):"));
+        foreach (var (at, call, took) in calls.OrderByDescending(c => c.Took).Take(15).OrderBy(c => c.At))
+        {
+            OutboxCommand.Log($"  +{(at + shift).TotalSeconds:0.000} s: {call} {took.TotalMilliseconds:0.0} ms");
+        }
     }
 
     private static bool AllReceived(long[] receivedAt)
