@@ -63,6 +63,9 @@ public sealed record OutboxBenchOptions
     /// <summary>Concurrent HTTP clients placing orders.</summary>
     public int Clients { get; init; } = 16;
 
+    /// <summary>Orders per second of the measured orders; null places them as fast as the order service answers.</summary>
+    public int? OrderRate { get; init; }
+
     /// <summary>The payment service keeps its data in PostgreSQL instead of SQLite.</summary>
     public bool PaymentsPostgres { get; init; }
 
@@ -122,6 +125,8 @@ public sealed record OutboxBenchOptions
           --orders N              orders placed and measured (default 2000)
           --saga-warmup N         orders placed and completed first, not measured (default 50)
           --clients N             concurrent HTTP clients placing orders (default 16)
+          --order-rate N          place the measured orders at N per second instead of as fast as accepted
+                                  (the latency of a saga without a queue in front of it)
           --payments-postgres     the payment service on PostgreSQL instead of SQLite
 
         Selection and set-up:
@@ -170,6 +175,7 @@ public sealed record OutboxBenchOptions
                 "--orders" => options with { Orders = Number() },
                 "--saga-warmup" => options with { SagaWarmup = Number() },
                 "--clients" => options with { Clients = Number() },
+                "--order-rate" => options with { OrderRate = Number() },
                 "--payments-postgres" => options with { PaymentsPostgres = true },
                 "--databases" => options with { Databases = ParseDatabases(Value()) },
                 "--only" => Only(options, Value()),

@@ -142,7 +142,7 @@ internal static class OutboxBenchReport
     private static void Sagas(StringBuilder md, OutboxBenchOptions options, SagaResult s)
     {
         var seconds = s.Window.TotalSeconds;
-        md.AppendLine(Inv, $"Sagas through the Orders sample's three services (separate `herald drill service` processes; order and inventory on SQLite, payment on {s.PaymentsOn}); {options.SagaWarmup} warm-up orders, then {s.Orders:N0} orders from {options.Clients} concurrent HTTP clients; timed from the first measured POST until the last measured saga completed ({seconds:0.00} s):");
+        md.AppendLine(Inv, $"Sagas through the Orders sample's three services (separate `herald drill service` processes; order and inventory on SQLite, payment on {s.PaymentsOn}); {options.SagaWarmup} warm-up orders, then {s.Orders:N0} orders from {options.Clients} concurrent HTTP clients{(options.OrderRate is { } rate ? $" at {rate:N0} orders/s" : ", as fast as the order service answers")}; timed from the first measured POST until the last measured saga completed ({seconds:0.00} s):");
         md.AppendLine();
         md.AppendLine("| Orders | Accepted/s (POST p50 / p99 ms) | Completed sagas/s | Saga steps/s (history entries) | Flow events/s on the topic | placed → Completed p50 / p95 / p99 / max ms | Outcome |");
         md.AppendLine("|--:|---|--:|--:|--:|---|---|");
@@ -153,6 +153,16 @@ internal static class OutboxBenchReport
             ? $"all {s.Completed:N0} Completed"
             : $"{s.Completed:N0} Completed; " + string.Join(", ", s.OtherOutcomes.Select(o => $"{o.Value} {o.Key}"));
         md.AppendLine(Inv, $"| {s.Orders:N0} | {s.Orders / s.Placing.TotalSeconds:N0} ({LatencyRow.At(s.PostLatency, 0.50):0.0} / {LatencyRow.At(s.PostLatency, 0.99):0.0}) | {s.Completed / seconds:N0} | {s.HistoryEntries / seconds:N0} | {s.TopicEvents / seconds:N0} | {latency} | {outcome} |");
+        md.AppendLine();
+        md.AppendLine("Where a completed saga's time goes (the saga store's clock at each step; ms):");
+        md.AppendLine();
+        md.AppendLine("| Leg | p50 | p95 | p99 | max |");
+        md.AppendLine("|---|--:|--:|--:|--:|");
+        foreach (var (leg, ms) in s.Legs.Where(l => l.Milliseconds.Length > 0))
+        {
+            md.AppendLine(Inv, $"| {leg} | {LatencyRow.At(ms, 0.50):N0} | {LatencyRow.At(ms, 0.95):N0} | {LatencyRow.At(ms, 0.99):N0} | {ms[^1]:N0} |");
+        }
+
         md.AppendLine();
         md.AppendLine(Inv, $"History entries of the measured sagas: {s.HistoryEntries:N0} ({string.Join(", ", s.HistoryByKind.OrderBy(k => k.Key, StringComparer.Ordinal).Select(k => $"{k.Key} {k.Value:N0}"))}); {s.TopicEvents:N0} records on the flow's topic.");
         md.AppendLine();

@@ -22,6 +22,7 @@ namespace Herald.Benchmarks.Outbox;
 /// <param name="PlacedToCompleted">Order row written → saga completed, ms, sorted (completed sagas only).</param>
 /// <param name="PostLatency">POST /orders round trips, ms, sorted.</param>
 /// <param name="PaymentsOn">Where the payment service kept its data.</param>
+/// <param name="Legs">Each leg of a completed saga, ms, sorted: placed → the saga started (OrderCreated handled), → PaymentCompleted handled, → InventoryReserved handled.</param>
 internal sealed record SagaResult(
     int Orders,
     TimeSpan Placing,
@@ -33,7 +34,8 @@ internal sealed record SagaResult(
     long TopicEvents,
     double[] PlacedToCompleted,
     double[] PostLatency,
-    string PaymentsOn);
+    string PaymentsOn,
+    IReadOnlyList<(string Leg, double[] Milliseconds)> Legs);
 
 /// <summary>
 /// The Orders sample's three services as separate processes (<c>herald drill service order|payment|inventory</c> of the
@@ -71,13 +73,13 @@ internal static partial class SagaThroughput
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
 
         OutboxCommand.Log($"sagas: placing {options.SagaWarmup} warm-up orders");
-        var warmup = await PlaceAsync(http, api, options.SagaWarmup, options.Clients, cancellationToken).ConfigureAwait(false);
+        var warmup = await PlaceAsync(http, api, options.SagaWarmup, options.Clients, null, cancellationToken).ConfigureAwait(false);
         await WaitForEndAsync(ordersDb, warmup.Ids.Count, cancellationToken).ConfigureAwait(false);
         var eventsBefore = CountOnTopic(bootstrap, topic);
 
         OutboxCommand.Log($"sagas: placing {options.Orders:N0} orders with {options.Clients} clients");
         var startedAt = DateTime.UtcNow;
-        var measured = await PlaceAsync(http, api, options.Orders, options.Clients, cancellationToken).ConfigureAwait(false);
+        var measured = await PlaceAsync(http, api, options.Orders, options.Clients, options.OrderRate, cancellationToken).ConfigureAwait(false);
         OutboxCommand.Log($"sagas: {options.Orders:N0} orders accepted in {measured.Elapsed.TotalSeconds:0.00} s = {options.Orders / measured.Elapsed.TotalSeconds:N0}/s; waiting for the sagas");
         await WaitForEndAsync(ordersDb, warmup.Ids.Count + measured.Ids.Count, cancellationToken).ConfigureAwait(false);
 
@@ -89,8 +91,11 @@ internal static partial class SagaThroughput
 
     private sealed record Placed(IReadOnlyList<Guid> Ids, TimeSpan Elapsed, double[] PostLatency);
 
-    /// <summary>Posts <paramref name="count"/> orders from <paramref name="clients"/> concurrent loops; every one must be accepted.</summary>
-    private static async Task<Placed> PlaceAsync(HttpClient http, Uri api, int count, int clients, CancellationToken cancellationToken)
+    /// <summary>
+    /// Posts <paramref name="count"/> orders from <paramref name="clients"/> concurrent loops, as fast as they are answered
+    /// or order i at i / <paramref name="rate"/> s; every one must be accepted.
+    /// </summary>
+    private static async Task<Placed> PlaceAsync(HttpClient http, Uri api, int count, int clients, int? rate, CancellationToken cancellationToken)
     {
         var ids = new Guid[count];
         var latencies = new double[count];
@@ -101,6 +106,11 @@ internal static partial class SagaThroughput
         {
             for (var i = Interlocked.Increment(ref next); i < count; i = Interlocked.Increment(ref next))
             {
+                if (rate is { } perSecond && TimeSpan.FromSeconds(i / (double)perSecond) - clock.Elapsed is { Ticks: > 0 } wait)
+                {
+                    await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
+                }
+
                 var body = new { customerId = "bench-" + (i % 100).ToString(CultureInfo.InvariantCulture), amount = 20m, lines = new[] { new { sku = "widget", quantity = 1 } } };
                 var started = Stopwatch.GetTimestamp();
                 using var response = await http.PostAsJsonAsync(orders, body, cancellationToken).ConfigureAwait(false);
@@ -161,6 +171,7 @@ internal static partial class SagaThroughput
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
 
         var latencies = new List<double>();
+        var placedAt = new Dictionary<string, long>(StringComparer.Ordinal);
         var outcomes = new Dictionary<string, int>(StringComparer.Ordinal);
         long lastCompleted = 0;
         var completed = 0;
@@ -186,6 +197,7 @@ internal static partial class SagaThroughput
                     var done = reader.GetInt64(3);
                     lastCompleted = Math.Max(lastCompleted, done);
                     latencies.Add((DateTimeOffset.FromUnixTimeMilliseconds(done) - new DateTimeOffset(placed)).TotalMilliseconds);
+                    placedAt[reader.GetString(0)] = new DateTimeOffset(placed).ToUnixTimeMilliseconds();
                 }
                 else
                 {
@@ -194,24 +206,53 @@ internal static partial class SagaThroughput
             }
         }
 
+        // Every history entry of the measured sagas: by kind, and when each step was handled (the saga store's clock).
         var byKind = new Dictionary<string, long>(StringComparer.Ordinal);
+        var steps = new Dictionary<string, Dictionary<string, long>>(StringComparer.Ordinal);
         await using (var command = connection.CreateCommand())
         {
-            command.CommandText = "SELECT id, kind, count(*) FROM herald_saga_history WHERE type = $type GROUP BY id, kind";
+            command.CommandText = "SELECT id, kind, event_type, at FROM herald_saga_history WHERE type = $type";
             command.Parameters.AddWithValue("$type", SagaType);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                if (wanted.Contains(reader.GetString(0)))
+                var id = reader.GetString(0);
+                if (!wanted.Contains(id))
                 {
-                    byKind[reader.GetString(1)] = byKind.GetValueOrDefault(reader.GetString(1)) + reader.GetInt64(2);
+                    continue;
                 }
+
+                byKind[reader.GetString(1)] = byKind.GetValueOrDefault(reader.GetString(1)) + 1;
+                if (!steps.TryGetValue(id, out var at))
+                {
+                    steps[id] = at = new Dictionary<string, long>(StringComparer.Ordinal);
+                }
+
+                at[reader.GetString(2)] = reader.GetInt64(3);
             }
         }
 
+        foreach (var (id, at) in placedAt)
+        {
+            if (steps.TryGetValue(id, out var entries))
+            {
+                entries["placed"] = at;
+            }
+        }
+
+        var legs = new (string Leg, string From, string To)[]
+        {
+            ("placed → saga started (OrderCreated handled)", "placed", "OrderCreated"),
+            ("→ PaymentCompleted handled (via the payment service)", "OrderCreated", "PaymentCompleted"),
+            ("→ InventoryReserved handled (via the inventory service)", "PaymentCompleted", "InventoryReserved"),
+        }.Select(leg => (leg.Leg, (double[])[.. steps.Values
+            .Where(at => at.ContainsKey(leg.From) && at.ContainsKey(leg.To))
+            .Select(at => (double)(at[leg.To] - at[leg.From]))
+            .Order()])).ToList();
+
         var window = DateTimeOffset.FromUnixTimeMilliseconds(lastCompleted) - new DateTimeOffset(startedAt);
         return new SagaResult(measured.Ids.Count, measured.Elapsed, window, completed, outcomes, byKind.Values.Sum(), byKind, topicEvents,
-            [.. latencies.Order()], measured.PostLatency, paymentsOn);
+            [.. latencies.Order()], measured.PostLatency, paymentsOn, legs);
     }
 
     private sealed class Service(ChildProcess process, string? readyLine) : IAsyncDisposable
