@@ -13,7 +13,7 @@ public sealed record OutboxBenchOptions
     public int TransactionRows { get; init; } = 100;
 
     /// <summary>Events of the backlog drain written one per transaction.</summary>
-    public int SingleRowEvents { get; init; } = 10_000;
+    public int SingleRowEvents { get; init; } = 20_000;
 
     /// <summary>Events of the steady-state run (writers and relay at the same time).</summary>
     public int SteadyEvents { get; init; } = 100_000;
@@ -102,7 +102,7 @@ public sealed record OutboxBenchOptions
         Relay throughput (commit to broker acknowledgement), per database, plus the SDK's direct publish:
           --events N              backlog drain: events committed first, then drained (default 100000)
           --tx-rows N             rows per transaction of the drain and the steady state (default 100)
-          --single-row-events N   backlog drain of events committed one per transaction (default 10000)
+          --single-row-events N   backlog drain of events committed one per transaction (default 20000)
           --steady-events N       steady state: writers and relay at once (default 100000)
           --writers N             concurrent writers of the steady state (default 4)
           --keys N                distinct partition keys (default 1000)

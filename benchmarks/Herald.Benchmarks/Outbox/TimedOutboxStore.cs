@@ -13,11 +13,16 @@ internal sealed class TimedOutboxStore(IOutboxStore inner, TimeSpan slow) : IOut
 {
     private readonly long _origin = Stopwatch.GetTimestamp();
     private readonly ConcurrentQueue<(TimeSpan At, string Call, TimeSpan Took)> _slow = new();
+    private readonly ConcurrentDictionary<string, (int Calls, TimeSpan Total, TimeSpan Longest)> _totals = new(StringComparer.Ordinal);
 
     public OutboxOptions Options => inner.Options;
 
     /// <summary>Calls that took longer than the threshold: when they started (since this store was made), which, how long.</summary>
     public IReadOnlyCollection<(TimeSpan At, string Call, TimeSpan Took)> SlowCalls => _slow;
+
+    /// <summary>Every call by kind: how many, their total time, the longest, and how many were slow.</summary>
+    public string Summary() => string.Join("; ", _totals.OrderByDescending(t => t.Value.Total).Select(t =>
+        $"{t.Key} {t.Value.Calls:N0} calls, {t.Value.Total.TotalMilliseconds:N0} ms in all, the longest {t.Value.Longest.TotalMilliseconds:N0} ms, {_slow.Count(c => c.Call == t.Key)} of {slow.TotalMilliseconds:0} ms or more"));
 
     /// <summary>When this store was made, as a <see cref="Stopwatch"/> timestamp.</summary>
     public long Origin => _origin;
@@ -67,6 +72,7 @@ internal sealed class TimedOutboxStore(IOutboxStore inner, TimeSpan slow) : IOut
         finally
         {
             var took = Stopwatch.GetElapsedTime(started);
+            _totals.AddOrUpdate(call, (1, took, took), (_, t) => (t.Calls + 1, t.Total + took, took > t.Longest ? took : t.Longest));
             if (took >= slow)
             {
                 _slow.Enqueue((Stopwatch.GetElapsedTime(_origin, started), call, took));
