@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Herald.Broker.Security;
 using Herald.Protocol;
 using Herald.Protocol.Messages;
@@ -8,7 +9,10 @@ namespace Herald.Broker;
 /// <summary>Starting the credential store and the SASL authenticator.</summary>
 public sealed partial class KafkaBroker
 {
-    private static (CredentialStore Credentials, SaslAuthenticator? Authenticator) StartSecurity(BrokerOptions options, ILogger logger)
+    /// <summary>How the server's own clients (the console's producer) log in; null when SASL is off.</summary>
+    public InternalLogin? InternalLogin { get; private set; }
+
+    private (CredentialStore Credentials, SaslAuthenticator? Authenticator) StartSecurity(BrokerOptions options, ILogger logger)
     {
         var security = options.Authentication;
         var credentials = new CredentialStore(options.DataDirectory);
@@ -33,7 +37,12 @@ public sealed partial class KafkaBroker
             SecurityLog.NoUsers(logger);
         }
 
-        return (credentials, new SaslAuthenticator(security, credentials, logger, TimeProvider.System));
+        var authenticator = new SaslAuthenticator(security, credentials, logger, TimeProvider.System);
+        var password = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        credentials.SetInternalUser(password);
+        var mechanism = new[] { SaslMechanisms.ScramSha512, SaslMechanisms.ScramSha256, SaslMechanisms.Plain }.First(authenticator.Mechanisms.Contains);
+        InternalLogin = new InternalLogin(mechanism, CredentialStore.InternalUser, password);
+        return (credentials, authenticator);
     }
 
     /// <summary>

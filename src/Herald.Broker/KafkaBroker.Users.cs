@@ -122,6 +122,7 @@ public sealed partial class KafkaBroker
 
     private (ErrorCode, string)? Refuse(RequestContext context, string user, ScramMechanism? mechanism) =>
         user.Length == 0 ? (ErrorCode.UnacceptableCredential, "Username must not be empty")
+        : user == CredentialStore.InternalUser ? (ErrorCode.UnacceptableCredential, $"The user name {user} is reserved for Herald's own clients")
         : mechanism is null ? (ErrorCode.UnsupportedSaslMechanism, "Unknown SCRAM mechanism")
         : !MayManage(context, user) ? (ErrorCode.ClusterAuthorizationFailed, "Only an administrator may change another user's credentials")
         : null;

@@ -168,17 +168,9 @@ public sealed partial class KafkaConnectionHandler : ConnectionHandler
             return true;
         }
 
-        if (sasl is not null)
+        if (sasl is not null && request is SaslHandshakeRequest or SaslAuthenticateRequest)
         {
-            if (request is SaslHandshakeRequest or SaslAuthenticateRequest)
-            {
-                return await ProcessSaslRequestAsync(sasl, context, request, output).ConfigureAwait(false);
-            }
-
-            if (!sasl.Permits(context.ApiKey))
-            {
-                throw new KafkaProtocolException(sasl.DescribeRefusal(context.ApiKey));
-            }
+            return await ProcessSaslRequestAsync(sasl, context, request, output).ConfigureAwait(false);
         }
 
         try
@@ -207,6 +199,12 @@ public sealed partial class KafkaConnectionHandler : ConnectionHandler
         short version = reader.ReadInt16();
         int correlationId = reader.ReadInt32();
         string clientId = reader.ReadString(compact: false, nullable: true) ?? string.Empty;
+        if (sasl is not null && apiKey is not (SaslHandshakeRequest.ApiKey or SaslAuthenticateRequest.ApiKey) && !sasl.Permits(apiKey))
+        {
+            // Refused before the body is decoded: an unauthenticated client gets no parsing work done for it.
+            throw new KafkaProtocolException(sasl.DescribeRefusal(apiKey));
+        }
+
         var context = new RequestContext
         {
             ApiKey = apiKey,

@@ -17,10 +17,14 @@ internal sealed class CredentialStore
     private const UnixFileMode OwnerOnlyFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
     private const UnixFileMode OwnerOnlyDirectory = OwnerOnlyFile | UnixFileMode.UserExecute;
 
+    /// <summary>The in-memory user of the server's own clients; the name cannot be given to a stored user.</summary>
+    public const string InternalUser = "__herald-internal";
+
     private readonly string _path;
     private readonly Lock _writeLock = new();
     private readonly byte[] _decoyKey;
     private volatile IReadOnlyDictionary<string, StoredUser> _users;
+    private volatile StoredUser? _internal;
 
     public CredentialStore(string dataDirectory)
     {
@@ -45,7 +49,13 @@ internal sealed class CredentialStore
     /// <summary>Every user, by name.</summary>
     public IReadOnlyDictionary<string, StoredUser> Users => _users;
 
-    public StoredUser? Find(string user) => _users.GetValueOrDefault(user);
+    public StoredUser? Find(string user) => user == InternalUser ? _internal : _users.GetValueOrDefault(user);
+
+    /// <summary>Gives <see cref="InternalUser"/> credentials for <paramref name="password"/>, in memory only.</summary>
+    public void SetInternalUser(string password) => _internal = new StoredUser(
+        InternalUser,
+        IsSuperUser: false,
+        ScramMechanism.All.ToDictionary(m => m.Name, m => ScramCredential.FromPassword(m, password), StringComparer.Ordinal));
 
     /// <summary>
     /// A credential for a user that does not exist (or lacks this mechanism): the same salt every time for the same name,

@@ -12,11 +12,3 @@ internal readonly record struct SaslStep(SaslOutcome Outcome, byte[] Challenge, 
 
     public static SaslStep Failed(string reason) => new(SaslOutcome.Failed, [], reason);
 }
-
-/// <summary>The state of a SASL exchange after a step.</summary>
-internal enum SaslOutcome
-{
-    Continue,
-    Succeeded,
-    Failed,
-}

@@ -8,7 +8,7 @@ namespace Herald.Broker.Security;
 /// <param name="Iterations">The PBKDF2 iteration count (4096 to 16384).</param>
 /// <param name="StoredKey"><c>H(HMAC(SaltedPassword, "Client Key"))</c>.</param>
 /// <param name="ServerKey"><c>HMAC(SaltedPassword, "Server Key")</c>.</param>
-public sealed record ScramCredential(ScramMechanism Mechanism, byte[] Salt, int Iterations, byte[] StoredKey, byte[] ServerKey)
+internal sealed record ScramCredential(ScramMechanism Mechanism, byte[] Salt, int Iterations, byte[] StoredKey, byte[] ServerKey)
 {
     /// <summary>The salt length Herald generates: as long as the longest key, well over RFC 5802's minimum.</summary>
     internal const int SaltLength = 64;

@@ -9,7 +9,7 @@ namespace Herald.Broker.Security;
 /// AlterUserScramCredentials and DescribeUserScramCredentials. Passwords are used as their UTF-8 bytes without SASLprep,
 /// as Kafka, librdkafka and kafkajs do.
 /// </remarks>
-public sealed class ScramMechanism
+internal sealed class ScramMechanism
 {
     /// <summary>The fewest iterations Kafka accepts (<c>ScramMechanism.minIterations</c>); also the default.</summary>
     public const int MinIterations = 4096;

@@ -11,7 +11,8 @@ namespace Herald.WebConsole.Kafka;
 /// </summary>
 /// <remarks>
 /// Created on first use, because the listener's port is known only once the server has bound it. acks=all and
-/// idempotent: a retried send never duplicates a redriven record.
+/// idempotent: a retried send never duplicates a redriven record. With <c>--auth</c> it logs in as the broker's
+/// in-memory internal user (<see cref="KafkaBroker.InternalLogin"/>).
 /// </remarks>
 internal sealed partial class ConsoleProducer(KafkaBroker broker, ILogger<ConsoleProducer> logger) : IDisposable
 {
@@ -50,8 +51,9 @@ internal sealed partial class ConsoleProducer(KafkaBroker broker, ILogger<Consol
         }
     }
 
-    private IProducer<byte[], byte[]> Create() =>
-        new ProducerBuilder<byte[], byte[]>(new ProducerConfig
+    private IProducer<byte[], byte[]> Create()
+    {
+        var config = new ProducerConfig
         {
             BootstrapServers = Bootstrap,
             ClientId = "herald-console",
@@ -59,10 +61,20 @@ internal sealed partial class ConsoleProducer(KafkaBroker broker, ILogger<Consol
             EnableIdempotence = true,
             MessageTimeoutMs = 30_000,
             SocketConnectionSetupTimeoutMs = 10_000,
-        })
-        .SetLogHandler((_, message) => LogClient(logger, message.Name, message.Message))
-        .SetErrorHandler((_, error) => LogError(logger, error.Code.ToString(), error.Reason))
-        .Build();
+        };
+        if (broker.InternalLogin is { } login)
+        {
+            config.SecurityProtocol = SecurityProtocol.SaslPlaintext;
+            config.Set("sasl.mechanisms", login.Mechanism);
+            config.SaslUsername = login.User;
+            config.SaslPassword = login.Password;
+        }
+
+        return new ProducerBuilder<byte[], byte[]>(config)
+            .SetLogHandler((_, message) => LogClient(logger, message.Name, message.Message))
+            .SetErrorHandler((_, error) => LogError(logger, error.Code.ToString(), error.Reason))
+            .Build();
+    }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Console producer {Client}: {Message}")]
     private static partial void LogClient(ILogger logger, string client, string message);
